@@ -1,0 +1,1 @@
+# apps package of the city sensor firmware

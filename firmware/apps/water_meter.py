@@ -1,0 +1,108 @@
+# water_meter.py Provides WaterMeterApp: the water-leak meter on a building's water meter pulse output
+# Counts pulses (interrupt + lockout), closes one minute at a time on the wall clock, reports telemetry
+# every tele_s (aligned to the clock: :00, :15, :30, :45) and raises/clears the alarms of water_alarms.py.
+# The running total and the alarm state survive reboots (state file written each minute with water).
+from cityfw.core import message
+from cityfw.core.state_file import StateFile
+from cityfw.drivers.pulse_counter import PulseCounter
+from cityfw.drivers.pulse_line import line_state, CUT
+from cityfw.apps.water_alarms import WaterAlarms, DEFAULTS, MIN_MS
+
+KIND = "water_meter"
+APP_DEFAULTS = DEFAULTS
+JUMP_MS = 6 * 3600 * 1000   # a wall-clock step larger than this (or backwards) is a correction, not time
+
+
+class WaterMeterApp:
+    kind = KIND
+
+    def __init__(self, board, cfg):
+        self.cfg = cfg
+        self.c = cfg["app"]
+        self.offset_ms = cfg["report"]["utc_offset_min"] * MIN_MS
+        self.pulse = board.pulse_input
+        self.counter = PulseCounter(board.rtc.ticks_diff, self.c["lockout_ms"])
+        self.pulse.attach(self.counter.on_edge)
+        self.store = StateFile(board.fs_root + "/water_state.json")
+        st = self.store.load() or {}
+        self.total_l = st.get("total_l", 0.0)
+        self.alarms = WaterAlarms(self.c, st.get("alarms"))
+        self.minute_start = None
+        self._reset_period()
+
+    def _reset_period(self):
+        self.p_pulses = 0
+        self.p_litres = 0.0
+        self.p_min = None
+        self.p_max = None
+
+    def configure(self, app_cfg):
+        # new thresholds from the hub (already checked)
+        self.c = app_cfg
+        self.alarms.cfg = app_cfg
+        self.counter.lockout_ms = app_cfg["lockout_ms"]
+
+    def tick(self, clock):
+        now = clock.now_ms()
+        out = []
+        aligned = now - now % MIN_MS
+        if self.minute_start is None:
+            self.minute_start = aligned
+        elif now < self.minute_start or now - self.minute_start > JUMP_MS:
+            self.alarms.shift(aligned - self.minute_start)
+            self.minute_start = aligned
+        changed = False
+        while now - self.minute_start >= MIN_MS:
+            pulses = self.counter.take()
+            litres = pulses * self.c["litres_per_pulse"]
+            end = self.minute_start + MIN_MS
+            self.minute_start = end
+            self._account(pulses, litres)
+            for event in self.alarms.minute(end, litres, self.offset_ms):
+                out.append((message.EVT, self._with_total(event), self._flags()))
+                changed = True
+            if end % (self.c["tele_s"] * 1000) == 0:
+                out.append((message.TELE, self._telemetry(), self._flags()))
+            changed = changed or litres > 0
+        sense = self.pulse.sense_mv()
+        cut = sense is not None and line_state(sense) == CUT
+        for event in self.alarms.line(now, self.pulse.level() == 1 and not cut, cut):
+            out.append((message.EVT, self._with_total(event), self._flags()))
+            changed = True
+        if changed:
+            self.store.save({"total_l": self.total_l, "alarms": self.alarms.state()})
+        return out
+
+    def _account(self, pulses, litres):
+        self.total_l += litres
+        self.p_pulses += pulses
+        self.p_litres += litres
+        flow = litres * 60
+        if self.p_min is None or flow < self.p_min:
+            self.p_min = flow
+        if self.p_max is None or flow > self.p_max:
+            self.p_max = flow
+
+    def _flags(self):
+        if self.alarms.alarms.is_active("TAMPER") or self.alarms.alarms.is_active("CABLE"):
+            return [message.SENSOR_FAULT]
+        return None
+
+    def _with_total(self, event):
+        event["total_l"] = self.total_l
+        return event
+
+    def _telemetry(self):
+        data = {
+            "total_l": self.total_l,
+            "pulses": self.p_pulses,
+            "litres": self.p_litres,
+            "flow_min_lph": self.p_min if self.p_min is not None else 0.0,
+            "flow_max_lph": self.p_max if self.p_max is not None else 0.0,
+            "night_min_lph": self.alarms.night_min_lph,
+            "period_s": self.c["tele_s"],
+            "bounces": self.counter.bounces,
+        }
+        self._reset_period()
+        return data
+App = WaterMeterApp

@@ -1,0 +1,47 @@
+# clock.py Provides Clock: wall time (UTC ms) and monotonic ticks for the firmware, with sync tracking
+# The hardware layer passes in its real-time clock and tick source; the simulator passes accelerated ones.
+# Readings taken before the first successful sync are flagged clock_unsynced by the caller.
+
+RESYNC_MS = 6 * 3600 * 1000     # re-sync the wall clock every 6 h
+RETRY_MS = 60 * 1000            # retry a failed sync after 1 min
+
+
+class Clock:
+    def __init__(self, rtc):
+        # rtc: object with now_ms() (UTC epoch ms), ticks_ms(), ticks_diff(a, b), sync() -> bool (NTP on a board)
+        self.rtc = rtc
+        self.synced = False
+        self._last_try = None
+        self._last_ok = None
+
+    def now_ms(self):
+        return self.rtc.now_ms()
+
+    def ticks_ms(self):
+        return self.rtc.ticks_ms()
+
+    def ticks_diff(self, a, b):
+        return self.rtc.ticks_diff(a, b)
+
+    def since_ms(self, t):
+        return self.rtc.ticks_diff(self.rtc.ticks_ms(), t)
+
+    def due_for_sync(self):
+        if self._last_try is None:
+            return True
+        wait = RESYNC_MS if self.synced else RETRY_MS
+        return self.since_ms(self._last_try) >= wait
+
+    def maybe_sync(self):
+        # call while the network is up; returns True when a sync was attempted and succeeded
+        if not self.due_for_sync():
+            return False
+        self._last_try = self.rtc.ticks_ms()
+        try:
+            ok = self.rtc.sync()
+        except OSError:
+            ok = False
+        if ok:
+            self.synced = True
+            self._last_ok = self._last_try
+        return ok

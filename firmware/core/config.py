@@ -1,0 +1,67 @@
+# config.py Loads and checks the board's configuration (a JSON file on flash), filling in defaults
+# Shape: {"device_id", "kind", "wifi": {...}, "mqtt": {...}, "report": {...}, "outbox": {...}, "app": {...}}
+# "app" holds the device kind's thresholds; each app declares its own defaults (APP_DEFAULTS).
+import json
+
+DEFAULTS = {
+    "wifi": {"ssid": "", "password": "", "backoff_base_ms": 1000, "backoff_max_ms": 60000},
+    "mqtt": {"host": "", "port": 1883, "user": None, "password": None, "keepalive_s": 60,
+             "timeout_ms": 5000, "backoff_base_ms": 1000, "backoff_max_ms": 60000},
+    "report": {"health_s": 3600, "utc_offset_min": 60},
+    "outbox": {"max_segments": 16, "segment_records": 64},
+    "app": {},
+}
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def merged(defaults, given):
+    # a copy of defaults updated with given, one level of nesting deep
+    out = {}
+    for key in defaults:
+        value = defaults[key]
+        out[key] = dict(value) if isinstance(value, dict) else value
+    for key in given:
+        value = given[key]
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key].update(value)
+        else:
+            out[key] = value
+    return out
+
+
+def check(cfg, app_defaults=None):
+    # fills in defaults (core, then the app's) and raises ConfigError naming the first problem
+    cfg = merged(DEFAULTS, cfg)
+    if app_defaults:
+        cfg["app"] = merged(app_defaults, cfg["app"])
+    for key in ("device_id", "kind"):
+        if not isinstance(cfg.get(key), str) or not cfg[key]:
+            raise ConfigError("config: '%s' is missing" % key)
+    if "/" in cfg["device_id"] or "+" in cfg["device_id"] or "#" in cfg["device_id"]:
+        raise ConfigError("config: device_id may not contain / + #")
+    if not cfg["mqtt"]["host"]:
+        raise ConfigError("config: mqtt.host is missing")
+    if app_defaults:
+        for key in cfg["app"]:
+            if key not in app_defaults:
+                raise ConfigError("config: unknown app setting '%s'" % key)
+            want = app_defaults[key]
+            got = cfg["app"][key]
+            if isinstance(want, (int, float)) and not isinstance(want, bool):
+                if not isinstance(got, (int, float)) or isinstance(got, bool):
+                    raise ConfigError("config: app.%s must be a number" % key)
+    return cfg
+
+
+def load(path, app_defaults=None):
+    try:
+        with open(path) as f:
+            raw = json.load(f)
+    except OSError:
+        raise ConfigError("config: cannot read " + path)
+    except ValueError:
+        raise ConfigError("config: " + path + " is not valid JSON")
+    return check(raw, app_defaults)

@@ -1,0 +1,97 @@
+# link.py Provides Link: brings up WiFi then the MQTT session, with backoff + jitter, and owns reconnecting
+# The only place that decides when to (re)connect. Birth and last will are retained on the status topic.
+# Network timing uses the board's real tick source (board.net_ticks_ms), also in accelerated simulations.
+from cityfw.core.backoff import Backoff
+from cityfw.core.mqtt import MQTTClient, MQTTError
+from cityfw.core import message
+
+
+class Link:
+    def __init__(self, board, cfg, status_message):
+        # status_message(state) -> encoded status payload ("online"/"offline")
+        self.board = board
+        self.cfg = cfg
+        self.device_id = cfg["device_id"]
+        self.status_message = status_message
+        w, m = cfg["wifi"], cfg["mqtt"]
+        self.wifi_backoff = Backoff(board.rand, w["backoff_base_ms"], w["backoff_max_ms"])
+        self.mqtt_backoff = Backoff(board.rand, m["backoff_base_ms"], m["backoff_max_ms"])
+        self.client = None
+        self.connected = False
+        self.on_command = None     # callback(payload_bytes)
+        self.connects = 0          # successful broker sessions since boot
+        self.last_error = ""
+        self._wifi_next = None
+        self._mqtt_next = None
+
+    def _due(self, when):
+        return when is None or self.board.net_ticks_diff(self.board.net_ticks_ms(), when) >= 0
+
+    def _later(self, backoff):
+        return self.board.net_ticks_ms() + backoff.next_ms()
+
+    def wifi_up(self):
+        return self.board.wifi.isconnected()
+
+    def step(self):
+        if not self.board.wifi.isconnected():
+            if self.connected:
+                self.drop("wifi lost")
+            if self._due(self._wifi_next):
+                w = self.cfg["wifi"]
+                self.board.wifi.connect(w["ssid"], w["password"])
+                self._wifi_next = self._later(self.wifi_backoff)
+            if not self.board.wifi.isconnected():
+                return
+        self.wifi_backoff.reset()
+        self._wifi_next = None
+        if not self.connected and self._due(self._mqtt_next):
+            try:
+                self._open_session()
+                self.mqtt_backoff.reset()
+            except (OSError, MQTTError) as e:
+                self.drop("broker: %s" % e)
+
+    def _open_session(self):
+        m = self.cfg["mqtt"]
+        host, port = m["host"], m["port"]
+        board = self.board
+        client = MQTTClient(lambda: board.open_socket(host, port, m["timeout_ms"]),
+                            self.device_id, m["user"], m["password"], m["keepalive_s"],
+                            board.net_ticks_ms, board.net_ticks_diff, m["timeout_ms"])
+        client.set_callback(self._incoming)
+        status = message.topic(self.device_id, message.STATUS)
+        self.client = client
+        client.connect(clean_session=False, will=(status, self.status_message("offline"), True, 1))
+        client.subscribe(message.topic(self.device_id, message.CMD), 1)
+        client.publish(status, self.status_message("online"), True, 1)
+        self.connected = True
+        self.connects += 1
+        self.last_error = ""
+
+    def _incoming(self, topic, payload):
+        if self.on_command is not None and topic == message.topic(self.device_id, message.CMD):
+            self.on_command(payload)
+
+    def publish(self, topic, payload, dup=False):
+        # QoS 1: returns after the broker's PUBACK; an OSError drops the session (the caller keeps the message)
+        try:
+            self.client.publish(topic, payload, False, 1, dup)
+        except (OSError, MQTTError) as e:
+            self.drop("publish: %s" % e)
+            raise OSError("link down")
+
+    def poll(self):
+        try:
+            self.client.poll()
+        except (OSError, MQTTError) as e:
+            self.drop("poll: %s" % e)
+
+    def drop(self, reason):
+        # close without DISCONNECT so the broker publishes the last will
+        self.last_error = reason
+        if self.client is not None:
+            self.client.close()
+        self.connected = False
+        if self._mqtt_next is None or self._due(self._mqtt_next):
+            self._mqtt_next = self._later(self.mqtt_backoff)

@@ -1,0 +1,1 @@
+"""hub: the city ingestion hub (MQTT -> validate -> durable buffer -> InfluxDB, alarms, CLI)."""

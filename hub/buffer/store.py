@@ -1,0 +1,251 @@
+"""The hub's durable local store (SQLite, WAL): buffer, quarantine, alarms, device presence, counters.
+
+Ingest commits a batch of messages here in ONE transaction before it acknowledges them to the broker; the
+writer takes the oldest rows, writes them to InfluxDB, and deletes them only after the write succeeded.
+The buffer is bounded: when it holds `max_rows`, ingest stops acknowledging (the broker keeps the
+messages) until the writer catches up.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from hub.validate.validator import Message, Rejection
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS buffer (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    received_ms INTEGER NOT NULL,
+    device_id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    message TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS quarantine (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    received_ms INTEGER NOT NULL,
+    stage TEXT NOT NULL,
+    category TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    payload BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS alarms (
+    device_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    alarm TEXT NOT NULL,
+    since_ms INTEGER NOT NULL,
+    raised_ms INTEGER,
+    cleared_ms INTEGER,
+    loss_lph REAL NOT NULL,
+    total_l REAL,
+    PRIMARY KEY (device_id, alarm, since_ms)
+);
+CREATE TABLE IF NOT EXISTS devices (
+    device_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    online INTEGER NOT NULL,
+    fw TEXT,
+    last_seen_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS counters (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class BufferedRow:
+    id: int
+    received_ms: int
+    topic: str
+    message: str
+
+
+@dataclass(frozen=True)
+class AlarmRow:
+    device_id: str
+    kind: str
+    alarm: str
+    since_ms: int
+    raised_ms: int | None
+    cleared_ms: int | None
+    loss_lph: float
+    total_l: float | None
+
+    @property
+    def open(self) -> bool:
+        return self.cleared_ms is None
+
+
+@dataclass(frozen=True)
+class QuarantineRow:
+    id: int
+    received_ms: int
+    stage: str
+    category: str
+    reason: str
+    topic: str
+    payload: bytes
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class Store:
+    def __init__(self, path: Path, max_rows: int = 2_000_000) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.max_rows = max_rows
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # --- ingest side -------------------------------------------------------------------------------
+    def commit_batch(self, items: list[tuple[str, bytes, Message | Rejection]]) -> dict[str, int]:
+        """Store validated messages and quarantine rejections, in one durable transaction."""
+        counts: dict[str, int] = {"received": len(items)}
+        ts = now_ms()
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for topic, payload, result in items:
+                    if isinstance(result, Rejection):
+                        db.execute("INSERT INTO quarantine (received_ms, stage, category, reason, topic, payload)"
+                                   " VALUES (?, 'validate', ?, ?, ?, ?)",
+                                   (ts, result.category, result.reason, topic, payload))
+                        key = f"quarantined_{result.category}"
+                        counts[key] = counts.get(key, 0) + 1
+                        continue
+                    db.execute("INSERT INTO buffer (received_ms, device_id, channel, message) VALUES (?, ?, ?, ?)",
+                               (ts, result.device_id, result.channel, result.to_json()))
+                    counts["accepted"] = counts.get("accepted", 0) + 1
+                    if result.channel == "evt":
+                        self._alarm(result)
+                    elif result.channel == "status":
+                        self._presence(result, ts)
+                for name, value in counts.items():
+                    self._bump(name, value)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return counts
+
+    def _alarm(self, msg: Message) -> None:
+        d = msg.data.model_dump()
+        key = (msg.device_id, d["alarm"], d["since"])
+        if d["state"] == "raised":
+            self._db.execute(
+                "INSERT INTO alarms (device_id, kind, alarm, since_ms, raised_ms, cleared_ms, loss_lph, total_l)"
+                " VALUES (?, ?, ?, ?, ?, NULL, ?, ?) ON CONFLICT DO UPDATE SET raised_ms = excluded.raised_ms",
+                (*key[:1], msg.kind, *key[1:], msg.ts_ms, d["loss_lph"], d.get("total_l")))
+        else:
+            self._db.execute(
+                "INSERT INTO alarms (device_id, kind, alarm, since_ms, raised_ms, cleared_ms, loss_lph, total_l)"
+                " VALUES (?, ?, ?, ?, NULL, ?, ?, ?) ON CONFLICT DO UPDATE SET cleared_ms = excluded.cleared_ms,"
+                " loss_lph = excluded.loss_lph",
+                (*key[:1], msg.kind, *key[1:], msg.ts_ms, d["loss_lph"], d.get("total_l")))
+
+    def _presence(self, msg: Message, ts: int) -> None:
+        d = msg.data.model_dump()
+        self._db.execute(
+            "INSERT INTO devices (device_id, kind, online, fw, last_seen_ms) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT DO UPDATE SET kind = excluded.kind, online = excluded.online, fw = excluded.fw,"
+            " last_seen_ms = excluded.last_seen_ms",
+            (msg.device_id, msg.kind, int(d["state"] == "online"), d["fw"], ts))
+
+    def _bump(self, name: str, value: int) -> None:
+        self._db.execute("INSERT INTO counters (name, value) VALUES (?, ?)"
+                         " ON CONFLICT DO UPDATE SET value = value + excluded.value", (name, value))
+
+    def bump(self, name: str, value: int = 1) -> None:
+        with self._lock:
+            self._bump(name, value)
+
+    def buffered(self) -> int:
+        with self._lock:
+            row = self._db.execute("SELECT COUNT(*) FROM buffer").fetchone()
+        return int(row[0])
+
+    def full(self) -> bool:
+        return self.buffered() >= self.max_rows
+
+    # --- writer side -------------------------------------------------------------------------------
+    def oldest(self, limit: int) -> list[BufferedRow]:
+        with self._lock:
+            rows = self._db.execute("SELECT id, received_ms, device_id, channel, message FROM buffer"
+                                    " ORDER BY id LIMIT ?", (limit,)).fetchall()
+        return [BufferedRow(int(r[0]), int(r[1]), f"city/v1/{r[2]}/{r[3]}", str(r[4])) for r in rows]
+
+    def written(self, ids: list[int], rejected: list[tuple[int, str]]) -> None:
+        """The rows `ids` are in InfluxDB (or were refused): delete them; quarantine the refused ones."""
+        ts = now_ms()
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for row_id, reason in rejected:
+                    db.execute("INSERT INTO quarantine (received_ms, stage, category, reason, topic, payload)"
+                               " SELECT ?, 'write', 'refused_by_store', ?, 'city/v1/' || device_id || '/' || channel,"
+                               " CAST(message AS BLOB) FROM buffer WHERE id = ?", (ts, reason, row_id))
+                db.executemany("DELETE FROM buffer WHERE id = ?", [(i,) for i in ids])
+                self._bump("written", len(ids) - len(rejected))
+                if rejected:
+                    self._bump("quarantined_refused_by_store", len(rejected))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    # --- reading ------------------------------------------------------------------------------------
+    def counters(self) -> dict[str, int]:
+        with self._lock:
+            rows = self._db.execute("SELECT name, value FROM counters").fetchall()
+        return {str(r[0]): int(r[1]) for r in rows}
+
+    def alarms(self, open_only: bool = False, device_id: str | None = None, limit: int = 100) -> list[AlarmRow]:
+        sql = "SELECT device_id, kind, alarm, since_ms, raised_ms, cleared_ms, loss_lph, total_l FROM alarms"
+        where, args = [], []
+        if open_only:
+            where.append("cleared_ms IS NULL")
+        if device_id:
+            where.append("device_id = ?")
+            args.append(device_id)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY COALESCE(cleared_ms, raised_ms) DESC LIMIT ?"
+        with self._lock:
+            rows = self._db.execute(sql, (*args, limit)).fetchall()
+        return [AlarmRow(*r) for r in rows]
+
+    def quarantined(self, limit: int = 50) -> list[QuarantineRow]:
+        with self._lock:
+            rows = self._db.execute("SELECT id, received_ms, stage, category, reason, topic, payload"
+                                    " FROM quarantine ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        return [QuarantineRow(int(r[0]), int(r[1]), r[2], r[3], r[4], r[5], bytes(r[6])) for r in rows]
+
+    def devices_online(self) -> int:
+        with self._lock:
+            row = self._db.execute("SELECT COUNT(*) FROM devices WHERE online = 1").fetchone()
+        return int(row[0])
+
+    def iter_devices(self) -> Iterator[tuple[str, str, bool, str | None, int]]:
+        with self._lock:
+            rows = self._db.execute("SELECT device_id, kind, online, fw, last_seen_ms FROM devices"
+                                    " ORDER BY device_id").fetchall()
+        for r in rows:
+            yield str(r[0]), str(r[1]), bool(r[2]), r[3], int(r[4])

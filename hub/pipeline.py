@@ -1,0 +1,119 @@
+"""The hub pipeline, the one module that knows every stage:
+
+    MQTT (QoS 1, manual ack) -> validate -> commit to the durable store -> ack -> write loop -> InfluxDB
+
+`Hub.start()` runs ingest, the committer and the write loop in background threads; `Hub.stop()` stops them
+in order (no new messages, commit what was taken, acknowledge it, finish the current write).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass
+
+from hub.buffer.store import Store
+from hub.ingest.mqtt_source import Incoming, MqttSource
+from hub.settings import Settings
+from hub.validate.validator import Message, Rejection, validate
+from hub.write.base import Writer
+from hub.write.loop import WriteLoop
+from hub.write.registry import make_writer
+
+log = logging.getLogger("cityhub.pipeline")
+
+COMMIT_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class HubStats:
+    received: int
+    accepted: int
+    quarantined: int
+    written: int
+    buffered: int
+    write_retries: int
+    devices_online: int
+    open_alarms: int
+    mqtt_connected: bool
+    influx_ok: bool
+
+
+class Hub:
+    def __init__(self, settings: Settings, writer: Writer | None = None) -> None:
+        self.settings = settings
+        self.store = Store(settings.store_path, settings.buffer_max_rows)
+        self.writer = writer or make_writer(settings.writer_kind, **settings.writer_options())
+        self.source = MqttSource(settings.mqtt, settings.mqtt_client_id, settings.shared_group)
+        self.write_loop = WriteLoop(self.store, self.writer, settings.write_batch)
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        self._threads = [
+            threading.Thread(target=self._commit_loop, name="hub-commit", daemon=True),
+            threading.Thread(target=self.write_loop.run, args=(self._stop,), name="hub-write", daemon=True),
+        ]
+        for t in self._threads:
+            t.start()
+        self.source.start()
+
+    def stop(self) -> None:
+        self.source.stop()
+        self._stop.set()
+        for t in self._threads:
+            t.join(timeout=30)
+        self.writer.close()
+        self.store.close()
+
+    def __enter__(self) -> "Hub":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _commit_loop(self) -> None:
+        q = self.source.queue
+        while not self._stop.is_set() or not q.empty():
+            try:
+                first = q.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            batch: list[Incoming] = [first]
+            while len(batch) < COMMIT_BATCH:
+                try:
+                    batch.append(q.get_nowait())
+                except queue.Empty:
+                    break
+            while self.store.full() and not self._stop.is_set():
+                # bounded buffer: hold the acknowledgements, the broker keeps the rest
+                self.store.bump("backpressure_waits")
+                time.sleep(0.2)
+            items: list[tuple[str, bytes, Message | Rejection]] = [
+                (m.topic, m.payload, validate(m.topic, m.payload, self.settings.max_message_bytes)) for m in batch
+            ]
+            for topic, _, result in items:
+                if isinstance(result, Rejection):
+                    log.warning("quarantined a message on %s: %s", topic[:120], result.reason)
+            self.store.commit_batch(items)
+            for m in batch:
+                self.source.ack(m)
+            self.write_loop.wake.set()
+
+    def stats(self) -> HubStats:
+        c = self.store.counters()
+        return HubStats(
+            received=c.get("received", 0),
+            accepted=c.get("accepted", 0),
+            quarantined=sum(v for k, v in c.items() if k.startswith("quarantined_")),
+            written=c.get("written", 0),
+            buffered=self.store.buffered(),
+            write_retries=c.get("write_retries", 0),
+            devices_online=self.store.devices_online(),
+            open_alarms=len(self.store.alarms(open_only=True, limit=10_000)),
+            mqtt_connected=self.source.connected.is_set(),
+            influx_ok=not self.write_loop.failing,
+        )

@@ -1,0 +1,113 @@
+"""Hub configuration: a TOML file, then environment variables (CITYHUB_*) on top.
+
+Environment: CITYHUB_MQTT_URL (mqtt://[user:pass@]host:port), CITYHUB_INFLUX_URL, CITYHUB_INFLUX_DB (v1),
+CITYHUB_INFLUX_ORG / CITYHUB_INFLUX_BUCKET / CITYHUB_INFLUX_TOKEN (v2), CITYHUB_INFLUX_USERNAME /
+CITYHUB_INFLUX_PASSWORD (v1 auth), CITYHUB_DATA_DIR, CITYHUB_SHARED_GROUP. The TOML file uses the same names
+in lower case without the prefix (e.g. `mqtt_url = "mqtt://127.0.0.1:1883"`).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+
+class SettingsError(ValueError):
+    """The configuration is unusable; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class MqttAddress:
+    host: str
+    port: int
+    user: str | None
+    password: str | None
+
+
+def parse_mqtt_url(url: str) -> MqttAddress:
+    parts = urlsplit(url)
+    if parts.scheme != "mqtt" or not parts.hostname:
+        raise SettingsError(f"MQTT URL {url!r} must look like mqtt://[user:pass@]host:port")
+    try:
+        port = parts.port or 1883
+    except ValueError:
+        raise SettingsError(f"MQTT URL {url!r} has an invalid port") from None
+    user = unquote(parts.username) if parts.username else None
+    password = unquote(parts.password) if parts.password else None
+    return MqttAddress(parts.hostname, port, user, password)
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mqtt_url: str = "mqtt://127.0.0.1:1883"
+    mqtt_client_id: str = "cityhub"
+    shared_group: str | None = None
+    influx_url: str = "http://127.0.0.1:8086"
+    influx_db: str | None = "city"
+    influx_username: str | None = None
+    influx_password: str | None = None
+    influx_org: str | None = None
+    influx_bucket: str | None = None
+    influx_token: str | None = None
+    data_dir: Path = Path(".cityhub")
+    max_message_bytes: int = Field(16 * 1024, gt=0)
+    buffer_max_rows: int = Field(2_000_000, gt=0)
+    write_batch: int = Field(5000, gt=0)
+
+    @field_validator("mqtt_url")
+    @classmethod
+    def _mqtt(cls, value: str) -> str:
+        parse_mqtt_url(value)
+        return value
+
+    @property
+    def mqtt(self) -> MqttAddress:
+        return parse_mqtt_url(self.mqtt_url)
+
+    @property
+    def writer_kind(self) -> str:
+        """v2 when org, bucket and token are given; v1 otherwise."""
+        return "influx_v2" if self.influx_org and self.influx_bucket and self.influx_token else "influx_v1"
+
+    def writer_options(self) -> dict[str, Any]:
+        if self.writer_kind == "influx_v2":
+            return {"url": self.influx_url, "org": self.influx_org, "bucket": self.influx_bucket,
+                    "token": self.influx_token}
+        if not self.influx_db:
+            raise SettingsError("set CITYHUB_INFLUX_DB (InfluxDB 1.x) or ORG/BUCKET/TOKEN (InfluxDB 2.x/3.x)")
+        return {"url": self.influx_url, "database": self.influx_db, "username": self.influx_username,
+                "password": self.influx_password}
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / "hub.sqlite3"
+
+
+def load_settings(path: Path | None = None, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    env = dict(os.environ) if env is None else env
+    values: dict[str, Any] = {}
+    path = path or (Path(env["CITYHUB_CONFIG"]) if env.get("CITYHUB_CONFIG") else None)
+    if path is not None:
+        try:
+            values.update(tomllib.loads(path.read_text()))
+        except FileNotFoundError:
+            raise SettingsError(f"config file {path} does not exist") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"config file {path} is not valid TOML: {exc}") from None
+    for name in Settings.model_fields:
+        key = "CITYHUB_" + name.upper()
+        if key in env:
+            values[name] = env[key]
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise SettingsError(f"invalid hub settings: {problems}") from None

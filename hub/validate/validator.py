@@ -1,0 +1,84 @@
+"""Validate one MQTT message: size, topic, JSON, envelope, kind, topic/payload agreement, data model.
+
+Returns a `Message` or a `Rejection` with a reason a person can act on; never raises on bad input.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ValidationError
+
+from hub.validate.kinds import CHANNELS, KINDS, data_model
+from hub.validate.models import Envelope
+
+TOPIC_PREFIX = "city/v1/"
+DEFAULT_MAX_BYTES = 16 * 1024
+
+
+@dataclass(frozen=True)
+class Message:
+    device_id: str
+    kind: str
+    channel: str
+    ts_ms: int
+    seq: int
+    flags: tuple[str, ...]
+    data: BaseModel
+
+    def to_json(self) -> str:
+        return json.dumps({"v": 1, "kind": self.kind, "id": self.device_id, "ts": self.ts_ms,
+                           "seq": self.seq, "q": list(self.flags),
+                           "data": self.data.model_dump(mode="json")}, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class Rejection:
+    category: str   # oversized, topic, malformed, envelope, unknown_kind, mismatch, data
+    reason: str
+
+
+def _errors(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:3]:
+        where = ".".join(str(p) for p in err["loc"]) or "message"
+        parts.append(f"{where}: {err['msg']}")
+    more = len(exc.errors()) - 3
+    return "; ".join(parts) + (f" (+{more} more)" if more > 0 else "")
+
+
+def parse_topic(topic: str) -> tuple[str, str] | None:
+    if not topic.startswith(TOPIC_PREFIX):
+        return None
+    parts = topic[len(TOPIC_PREFIX):].split("/")
+    if len(parts) != 2 or not parts[0] or parts[1] not in CHANNELS:
+        return None
+    return parts[0], parts[1]
+
+
+def validate(topic: str, payload: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Message | Rejection:
+    if len(payload) > max_bytes:
+        return Rejection("oversized", f"payload of {len(payload)} bytes exceeds the {max_bytes}-byte limit")
+    where = parse_topic(topic)
+    if where is None:
+        return Rejection("topic", f"topic {topic!r} is not city/v1/<device_id>/<{'|'.join(CHANNELS)}>")
+    topic_device, channel = where
+    try:
+        raw = json.loads(payload)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return Rejection("malformed", f"payload is not JSON: {exc}")
+    try:
+        env = Envelope.model_validate(raw)
+    except ValidationError as exc:
+        return Rejection("envelope", f"invalid envelope: {_errors(exc)}")
+    kind = KINDS.get(env.kind)
+    if kind is None:
+        return Rejection("unknown_kind", f"unknown device kind {env.kind!r} (known: {', '.join(KINDS)})")
+    if env.id != topic_device:
+        return Rejection("mismatch", f"topic names device {topic_device!r} but the payload says {env.id!r}")
+    try:
+        data = data_model(kind, channel).model_validate(env.data)
+    except ValidationError as exc:
+        return Rejection("data", f"invalid {env.kind} {channel} data: {_errors(exc)}")
+    return Message(env.id, env.kind, channel, env.ts, env.seq, tuple(env.q), data)

@@ -1,0 +1,78 @@
+"""The write loop: oldest buffered messages -> points -> InfluxDB, deleted from the buffer only once stored.
+
+Refused data is quarantined with the store's reason; retryable failures (InfluxDB down, 429, 5xx) wait with
+backoff (honouring Retry-After) and retry the same batch; writes are idempotent, so a retry never duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from hub.buffer.store import Store
+from hub.validate.validator import Message, validate
+from hub.write.backoff import Backoff
+from hub.write.base import Writer
+from hub.write.batch import write_batch
+from hub.write.errors import Retryable, WriteError
+from hub.write.point import Point
+from hub.write.schema import points_for
+
+log = logging.getLogger("cityhub.write")
+
+
+class WriteLoop:
+    def __init__(self, store: Store, writer: Writer, batch: int = 5000) -> None:
+        self.store = store
+        self.writer = writer
+        self.batch = batch
+        self.wake = threading.Event()
+        self.backoff = Backoff()
+        self.failing = False
+        self.last_error = ""
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                wrote = self.write_once()
+            except (Retryable, WriteError) as exc:
+                delay = self.backoff.next_delay(getattr(exc, "retry_after_s", None))
+                self.store.bump("write_retries")
+                if not self.failing:
+                    log.warning("InfluxDB write failed (%s); retrying with backoff, data stays buffered", exc)
+                self.failing, self.last_error = True, str(exc)
+                stop.wait(delay)
+                continue
+            if self.failing:
+                log.info("InfluxDB writes recovered")
+                self.failing, self.last_error = False, ""
+            self.backoff.reset()
+            if not wrote:
+                self.wake.wait(0.05)
+                self.wake.clear()
+
+    def write_once(self) -> int:
+        """Write one batch; returns how many buffered messages it settled (0 when the buffer is empty)."""
+        rows = self.store.oldest(self.batch)
+        if not rows:
+            return 0
+        points: list[Point] = []
+        owner: dict[int, int] = {}
+        rejected_rows: list[tuple[int, str]] = []
+        for row in rows:
+            msg = validate(row.topic, row.message.encode(), max_bytes=1 << 30)
+            if not isinstance(msg, Message):
+                rejected_rows.append((row.id, f"buffered message no longer valid: {msg.reason}"))
+                continue
+            for point in points_for(msg, row.received_ms):
+                owner[id(point)] = row.id
+                points.append(point)
+        refused = write_batch(self.writer, points)
+        seen = {row_id for row_id, _ in rejected_rows}
+        for point, reason in refused:
+            row_id = owner[id(point)]
+            if row_id not in seen:
+                seen.add(row_id)
+                rejected_rows.append((row_id, reason))
+        self.store.written([r.id for r in rows], rejected_rows)
+        return len(rows)

@@ -1,0 +1,57 @@
+"""Storage schema: how a validated message becomes InfluxDB points (documented in docs/protocol.md).
+
+- telemetry  -> measurement named after the kind (e.g. `water_meter`); tag `device_id`; the data fields,
+                `seq`, and the quality flags as 0/1 integer fields (`backfilled`, `clock_unsynced`,
+                `sensor_fault`).
+- events     -> measurement `alarm`; tags `device_id`, `kind`, `alarm`; fields `state` (raised/cleared),
+                `active` (1/0, numeric for stores that keep numbers only), `loss_lph`, `since_ms`, `seq`.
+- health     -> measurement `device_health`; tags `device_id`, `kind`.
+- status     -> measurement `device_status`; tags `device_id`, `kind`; fields `online` (1/0), `state`, `fw`;
+                timestamped on arrival at the hub, because a last will is composed when the session opens.
+- ack        -> measurement `command_ack`; tags `device_id`, `kind`; fields `ok` (1/0), `op`, `reason`, `cmd_id`.
+Every point's timestamp is the device timestamp, so a replayed message overwrites itself.
+"""
+
+from __future__ import annotations
+
+from hub.validate.kinds import KINDS
+from hub.validate.validator import Message
+from hub.write.point import FieldValue, Point
+
+FLAGS = ("backfilled", "clock_unsynced", "sensor_fault")
+
+
+def _fields(data: dict[str, object]) -> dict[str, FieldValue]:
+    out: dict[str, FieldValue] = {}
+    for key, value in data.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            out[key] = int(value)
+        elif isinstance(value, (int, float, str)):
+            out[key] = value
+    return out
+
+
+def points_for(msg: Message, received_ms: int) -> list[Point]:
+    data = _fields(msg.data.model_dump())
+    tags = {"device_id": msg.device_id, "kind": msg.kind}
+    if msg.channel == "tele":
+        fields = dict(data, seq=msg.seq)
+        for flag in FLAGS:
+            fields[flag] = int(flag in msg.flags)
+        return [Point(KINDS[msg.kind].measurement, {"device_id": msg.device_id}, fields, msg.ts_ms)]
+    if msg.channel == "evt":
+        alarm = str(data.pop("alarm"))
+        since = data.pop("since")
+        fields = dict(data, seq=msg.seq, since_ms=since, active=int(data["state"] == "raised"))
+        return [Point("alarm", dict(tags, alarm=alarm), fields, msg.ts_ms)]
+    if msg.channel == "health":
+        return [Point("device_health", tags, dict(data, seq=msg.seq), msg.ts_ms)]
+    if msg.channel == "status":
+        return [Point("device_status", tags, dict(data, online=int(data["state"] == "online")), received_ms)]
+    if msg.channel == "ack":
+        if "id" in data:
+            data["cmd_id"] = data.pop("id")
+        return [Point("command_ack", tags, data, msg.ts_ms)]
+    raise ValueError(f"no storage schema for channel {msg.channel!r}")

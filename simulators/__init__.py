@@ -1,0 +1,1 @@
+"""simulators: software boards that run the real firmware with simulated hardware and time."""
