@@ -82,7 +82,7 @@ class WaterAlarms:
         self._hour_min += 1
         if self._hour_min == 60:
             self.hours.append(self._hour_l)
-            if len(self.hours) > self.cfg["leak_window_h"]:
+            while len(self.hours) > self.cfg["leak_window_h"]:   # while: the window may have been shrunk
                 self.hours.pop(0)
             self._hour_l = 0.0
             self._hour_min = 0
@@ -92,6 +92,8 @@ class WaterAlarms:
         self._quiet = self._quiet + 1 if litres == 0 else 0
         if self._quiet >= c["leak_still_min"]:
             self.last_still = end_ms
+            # restart the hour buckets here so the window's quietest hour never contains still minutes
+            self.hours, self._hour_l, self._hour_min = [], 0.0, 0
             self._add(events, self.alarms.clear("LEAK"))
             return
         if end_ms - self.last_still >= c["leak_window_h"] * HOUR_MS:

@@ -1,6 +1,8 @@
 # link.py Provides Link: brings up WiFi then the MQTT session, with backoff + jitter, and owns reconnecting
 # The only place that decides when to (re)connect. Birth and last will are retained on the status topic.
-# Network timing uses the board's real tick source (board.net_ticks_ms), also in accelerated simulations.
+# Reconnect backoff runs on the board's clock (board.rtc: accelerated in simulations, so a simulated board
+# reconnects seconds of simulated time after its WiFi returns); socket timeouts and keepalive run on the
+# network tick source (board.net_ticks_ms), which stays real time in simulations.
 from cityfw.core.backoff import Backoff
 from cityfw.core.mqtt import MQTTClient, MQTTError
 from cityfw.core import message
@@ -25,10 +27,14 @@ class Link:
         self._mqtt_next = None
 
     def _due(self, when):
-        return when is None or self.board.net_ticks_diff(self.board.net_ticks_ms(), when) >= 0
+        # when = (ticks at scheduling, delay ms); kept as a pair so tick wrap-around is harmless
+        if when is None:
+            return True
+        rtc = self.board.rtc
+        return rtc.ticks_diff(rtc.ticks_ms(), when[0]) >= when[1]
 
     def _later(self, backoff):
-        return self.board.net_ticks_ms() + backoff.next_ms()
+        return (self.board.rtc.ticks_ms(), backoff.next_ms())
 
     def wifi_up(self):
         return self.board.wifi.isconnected()

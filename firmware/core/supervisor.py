@@ -26,7 +26,8 @@ class Supervisor:
         self.link.on_command = self._command
         self.sent = 0
         self.passes = 0
-        self._boot_ticks = self.clock.ticks_ms()
+        self._last_ticks = self.clock.ticks_ms()
+        self.uptime_ms = 0   # accumulated pass by pass: tick counters wrap after ~12 days on a board
         self._health_every_ms = cfg["report"]["health_s"] * 1000
         self._next_health = 0
         self._commands = []
@@ -54,7 +55,7 @@ class Supervisor:
     def health(self):
         b = self.board
         return {
-            "uptime_s": self.clock.since_ms(self._boot_ticks) // 1000,
+            "uptime_s": self.uptime_ms // 1000,
             "heap_free": b.mem_free(),
             "rssi": b.wifi.rssi() if b.wifi.isconnected() else None,
             "reset_cause": b.reset_cause(),
@@ -66,13 +67,16 @@ class Supervisor:
         }
 
     def run_once(self):
+        now = self.clock.ticks_ms()
+        self.uptime_ms += self.clock.ticks_diff(now, self._last_ticks)
+        self._last_ticks = now
         self.link.step()
         if self.link.wifi_up():
             self.clock.maybe_sync()
         for item in self.app.tick(self.clock):
             self.emit(item[0], item[1], item[2] if len(item) > 2 else None)
-        if self.clock.since_ms(self._boot_ticks) >= self._next_health:
-            self._next_health = self.clock.since_ms(self._boot_ticks) + self._health_every_ms
+        if self.uptime_ms >= self._next_health:
+            self._next_health = self.uptime_ms + self._health_every_ms
             self.emit(message.HEALTH, self.health())
         while self._commands:
             self._answer(self._commands.pop(0))

@@ -15,7 +15,8 @@ class PulseCounter:
 
     def on_edge(self, ticks):
         last = self.last_edge
-        if last is not None and self.ticks_diff(ticks, last) < self.lockout_ms:
+        # ticks wrap (2**30 ms): after > 2**29 ms of silence the diff turns negative; that is a long gap, not bounce
+        if last is not None and 0 <= self.ticks_diff(ticks, last) < self.lockout_ms:
             self.bounces += 1
             return
         self.last_edge = ticks

@@ -94,7 +94,9 @@ def classify(status: int, message: str, retry_after: str | None = None, server: 
         )
     if status in (408, 429) or status >= 500:
         return Retryable(
-            f"{server} answered HTTP {status}: {detail}", retry_after_s=parse_retry_after(retry_after), status=status
+            f"{server} answered HTTP {status}: {detail}",
+            retry_after_s=parse_retry_after(retry_after),
+            status=status,
         )
     if 400 <= status < 500:
         return BadData(detail, status=status)

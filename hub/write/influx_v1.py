@@ -70,7 +70,9 @@ class InfluxV1Writer:
                 f"{self.url}{path}", params=params, data=data, headers=headers, timeout=self.timeout_s
             )
         except Timeout as exc:
-            raise Retryable(f"{self.name}: no answer from {self.url} within {self.timeout_s} s: {exc}") from exc
+            raise Retryable(
+                f"{self.name}: no answer from {self.url} within {self.timeout_s} s: {exc}"
+            ) from exc
         except RequestException as exc:
             raise Retryable(f"{self.name}: cannot reach {self.url}: {exc}") from exc
 
@@ -82,7 +84,9 @@ class InfluxV1Writer:
         try:
             results = response.json().get("results", [])
         except (ValueError, AttributeError):
-            raise Retryable(f"{self.name}: unexpected answer to CREATE DATABASE: {response.text[:200]!r}") from None
+            raise Retryable(
+                f"{self.name}: unexpected answer to CREATE DATABASE: {response.text[:200]!r}"
+            ) from None
         for result in results:
             if isinstance(result, dict) and result.get("error"):
                 raise Retryable(f"{self.name}: cannot create database {self.database!r}: {result['error']}")

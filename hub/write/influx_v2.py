@@ -20,7 +20,6 @@ from influxdb_client.rest import ApiException
 from hub.write.errors import Retryable, WriteError, classify
 from hub.write.point import Point
 
-
 # The client's "enum" members are plain strings, though its write() is annotated with the class.
 _MS = cast(WritePrecision, WritePrecision.MS)
 
@@ -33,7 +32,9 @@ def _api_error(exc: ApiException, server: str) -> WriteError:
     message = getattr(exc, "message", None)
     if not isinstance(message, str) or not message:
         body = exc.body
-        message = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body or exc.reason or "")
+        message = (
+            body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body or exc.reason or "")
+        )
     headers = exc.headers
     retry_after = headers.get("Retry-After") if headers is not None else None
     return classify(status, message[:500], retry_after, server=server)
@@ -67,7 +68,9 @@ class InfluxV2Writer:
         except urllib3.exceptions.NewConnectionError as exc:  # (a TimeoutError subclass in urllib3 2.x)
             raise Retryable(f"{self.name}: cannot connect to {self.url}: {exc}") from exc
         except urllib3.exceptions.TimeoutError as exc:
-            raise Retryable(f"{self.name}: no answer from {self.url} within {self.timeout_s} s: {exc}") from exc
+            raise Retryable(
+                f"{self.name}: no answer from {self.url} within {self.timeout_s} s: {exc}"
+            ) from exc
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             raise Retryable(f"{self.name}: cannot reach {self.url}: {exc}") from exc
 

@@ -83,7 +83,7 @@ class Point:
         if not self.fields:
             raise ValueError(f"point {self.measurement!r} has no fields")
         if isinstance(self.ts_ms, bool) or not isinstance(self.ts_ms, int):
-            raise ValueError(f"timestamp {self.ts_ms!r} is not an integer number of milliseconds")
+            raise ValueError(f"timestamp {self.ts_ms!r} is not an integer number of milliseconds")  # noqa: TRY004 (unencodable -> ValueError)
         series = _measurement(self.measurement)
         for key in sorted(self.tags):
             value = self.tags[key]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from hub.write.point import Point
+from hub.write.point import FieldValue, Point
 
 
-def line(measurement: str = "m", tags: dict[str, str] | None = None, **fields: float | int | bool | str) -> str:
+def line(measurement: str = "m", tags: dict[str, str] | None = None, **fields: FieldValue) -> str:
     return Point(measurement, tags or {}, fields or {"v": 1}, 1700000000123).to_line()
 
 
@@ -37,7 +37,9 @@ def test_string_field_escapes_quotes_and_backslashes() -> None:
 
 
 def test_value_formatting() -> None:
-    point = Point("m", {}, {"i": 12, "neg": -3, "t": True, "f": False, "x": 0.1, "big": 1e16, "whole": 2.0}, 7)
+    point = Point(
+        "m", {}, {"i": 12, "neg": -3, "t": True, "f": False, "x": 0.1, "big": 1e16, "whole": 2.0}, 7
+    )
     assert point.to_line() == "m big=1e+16,f=false,i=12i,neg=-3i,t=true,whole=2.0,x=0.1 7"
 
 

@@ -1,21 +1,25 @@
 """How both writers classify failed writes, how write_batch reacts, and the retry Backoff.
 
-The HTTP server here is a small real one (http.server in a thread on a free loopback port,
-tests/hub/_servers.ScriptedServer) that answers scripted status codes and records the request
-bodies: it stands in for an InfluxDB that cannot be made to return 429, 503, 413, 401... on
-demand. The writers talk to it over real sockets exactly as they would to the real server.
+The HTTP server here is a small real one (ScriptedServer below: http.server in a thread on a
+free loopback port) that answers scripted status codes and records the request bodies: it
+stands in for an InfluxDB that cannot be made to return 429, 503, 413, 401... on demand. The
+writers talk to it over real sockets exactly as they would to the real server.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, Self
 
 import pytest
-from _servers import Reply, Request, ScriptedServer
 
 from hub.write.backoff import Backoff
 from hub.write.base import Writer
@@ -28,6 +32,111 @@ from hub.write.registry import WRITERS, make_writer
 
 T0 = 1700000000000
 KINDS = ["influx_v1", "influx_v2"]
+
+
+@dataclass
+class Reply:
+    """What the scripted server answers to one request."""
+
+    status: int = 204
+    body: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay_s: float = 0.0
+
+
+@dataclass
+class Request:
+    """One request the scripted server received."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class ScriptedServer:
+    """An HTTP server on a free loopback port, in a thread, answering scripted replies.
+
+    Each request to a write endpoint takes the next reply from `replies`; when that queue is
+    empty `responder(request)` decides, and without a responder the answer is 204. InfluxDB 1.x
+    `/query` calls (CREATE DATABASE) get an empty success and are not recorded as writes.
+    """
+
+    def __init__(self, responder: Callable[[Request], Reply] | None = None) -> None:
+        self.replies: list[Reply] = []
+        self.responder = responder
+        self.requests: list[Request] = []
+        self.queries: list[Request] = []
+        self._lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._httpd.daemon_threads = True
+        self.port = int(self._httpd.server_address[1])
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def bodies(self) -> list[bytes]:
+        return [request.body for request in self.requests]
+
+    def _next_reply(self, request: Request) -> Reply:
+        with self._lock:
+            if request.path.startswith("/query"):
+                self.queries.append(request)
+                return Reply(200, '{"results":[{"statement_id":0}]}', {"Content-Type": "application/json"})
+            self.requests.append(request)
+            if self.replies:
+                return self.replies.pop(0)
+        return self.responder(request) if self.responder else Reply()
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _serve(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                request = Request(self.command, self.path, dict(self.headers.items()), body)
+                reply = server._next_reply(request)
+                if reply.delay_s:
+                    time.sleep(reply.delay_s)
+                payload = reply.body.encode()
+                try:
+                    self.send_response(reply.status)
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except OSError:
+                    pass  # the client gave up (timeout tests)
+
+            do_POST = _serve
+            do_GET = _serve
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        return Handler
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
 
 
 def error_body(kind: str, message: str) -> str:
@@ -70,7 +179,9 @@ def make(kind: str, url: str, timeout_s: float) -> Writer:
     return InfluxV2Writer(url, org="city", bucket="sensors", token="secret", timeout_s=timeout_s)
 
 
-def test_request_carries_the_lines_with_millisecond_precision(kind: str, writer: Writer, server: ScriptedServer) -> None:
+def test_request_carries_the_lines_with_millisecond_precision(
+    kind: str, writer: Writer, server: ScriptedServer
+) -> None:
     batch = points(3)
     writer.write(batch)
     [request] = server.requests
@@ -80,7 +191,11 @@ def test_request_carries_the_lines_with_millisecond_precision(kind: str, writer:
         assert request.path.startswith("/write?") and "db=hub" in request.path
         assert b"CREATE+DATABASE+%22hub%22" in server.queries[0].body
     else:
-        assert request.path.startswith("/api/v2/write?") and "bucket=sensors" in request.path and "org=city" in request.path
+        assert (
+            request.path.startswith("/api/v2/write?")
+            and "bucket=sensors" in request.path
+            and "org=city" in request.path
+        )
         assert request.headers.get("Authorization") == "Token secret"
 
 
@@ -94,7 +209,9 @@ def test_429_with_retry_after_seconds(kind: str, writer: Writer, server: Scripte
 
 
 def test_429_with_retry_after_http_date(kind: str, writer: Writer, server: ScriptedServer) -> None:
-    server.replies.append(reply(kind, 429, "slow down", {"Retry-After": formatdate(time.time() + 30, usegmt=True)}))
+    server.replies.append(
+        reply(kind, 429, "slow down", {"Retry-After": formatdate(time.time() + 30, usegmt=True)})
+    )
     with pytest.raises(Retryable) as caught:
         writer.write(points(2))
     assert caught.value.retry_after_s is not None and 25 <= caught.value.retry_after_s <= 31
@@ -117,7 +234,7 @@ def test_server_errors_and_request_timeout_are_retryable(
 def test_refused_data_is_bad_data_with_the_servers_reason(
     kind: str, writer: Writer, server: ScriptedServer, status: int
 ) -> None:
-    server.replies.append(reply(kind, status, 'unable to parse \'air v=\': missing field value'))
+    server.replies.append(reply(kind, status, "unable to parse 'air v=': missing field value"))
     with pytest.raises(BadData) as caught:
         writer.write(points(2))
     assert caught.value.reason == "unable to parse 'air v=': missing field value"
@@ -135,8 +252,10 @@ def test_auth_failures_are_auth_errors_and_retryable(
     assert "credentials" in str(caught.value) and "unauthorized access" in str(caught.value)
 
 
-def test_not_found_is_a_configuration_problem_not_bad_data(kind: str, writer: Writer, server: ScriptedServer) -> None:
-    server.replies.append(reply(kind, 404, "bucket \"sensors\" not found"))
+def test_not_found_is_a_configuration_problem_not_bad_data(
+    kind: str, writer: Writer, server: ScriptedServer
+) -> None:
+    server.replies.append(reply(kind, 404, 'bucket "sensors" not found'))
     with pytest.raises(Retryable, match="404"):
         writer.write(points(2))
 
@@ -159,10 +278,14 @@ def test_413_is_too_large(kind: str, writer: Writer, server: ScriptedServer) -> 
         writer.write(points(4))
 
 
-def test_write_batch_splits_on_413_until_the_parts_fit(kind: str, writer: Writer, server: ScriptedServer) -> None:
+def test_write_batch_splits_on_413_until_the_parts_fit(
+    kind: str, writer: Writer, server: ScriptedServer
+) -> None:
     batch = points(16)
     limit = 3 * max(len(point.to_line()) + 1 for point in batch)
-    server.responder = lambda request: reply(kind, 413, "too big") if len(request.body) > limit else Reply(204)
+    server.responder = lambda request: (
+        reply(kind, 413, "too big") if len(request.body) > limit else Reply(204)
+    )
     assert write_batch(writer, batch) == []
     accepted = [request.body for request in server.requests if len(request.body) <= limit]
     assert sorted(line for body in accepted for line in body.decode().split("\n")) == sorted(
@@ -171,7 +294,9 @@ def test_write_batch_splits_on_413_until_the_parts_fit(kind: str, writer: Writer
     assert len(server.requests) == 1 + 2 + 4 + 8  # 16 -> 8 -> 4 -> 2 points: the 2-point parts fit
 
 
-def test_write_batch_rejects_a_single_point_too_large(kind: str, writer: Writer, server: ScriptedServer) -> None:
+def test_write_batch_rejects_a_single_point_too_large(
+    kind: str, writer: Writer, server: ScriptedServer
+) -> None:
     huge = Point("air", {"device_id": "d0"}, {"v": 1.0, "blob": "x" * 2000}, T0 + 99)
     batch = points(5) + [huge]
     server.responder = lambda request: reply(kind, 413, "too big") if len(request.body) > 1000 else Reply(204)
@@ -194,8 +319,12 @@ def test_write_batch_bisects_bad_data_and_writes_the_good_points(
     rejected = write_batch(writer, batch)
     assert {point for point, _ in rejected} == bad
     assert {reason for _, reason in rejected} == {"partial write: field type conflict dropped=1"}
-    written = {line for request in server.requests if not any(b in request.body for b in bad_lines)
-               for line in request.body.decode().split("\n")}
+    written = {
+        line
+        for request in server.requests
+        if not any(b in request.body for b in bad_lines)
+        for line in request.body.decode().split("\n")
+    }
     assert written == {point.to_line() for point in batch if point not in bad}
 
 
@@ -207,7 +336,9 @@ def test_write_batch_lets_retryable_errors_through(kind: str, writer: Writer, se
     assert len(server.requests) == 1  # no splitting, no retrying: the caller backs off
 
 
-def test_write_batch_rejects_unencodable_points_without_sending_them(writer: Writer, server: ScriptedServer) -> None:
+def test_write_batch_rejects_unencodable_points_without_sending_them(
+    writer: Writer, server: ScriptedServer
+) -> None:
     empty = Point("air", {"device_id": "d9"}, {}, T0)
     rejected = write_batch(writer, points(3) + [empty])
     assert [(point, reason.startswith("cannot encode")) for point, reason in rejected] == [(empty, True)]

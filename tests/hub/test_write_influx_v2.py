@@ -1,5 +1,7 @@
-"""InfluxV2Writer against a real VictoriaMetrics (/usr/bin/victoria-metrics) speaking the InfluxDB v2 write API.
+"""InfluxV2Writer against a real VictoriaMetrics (1.79.5) speaking the InfluxDB v2 write API.
 
+The server comes from the `victoria` fixture (tests/conftest.py, hub.services.victoria): a fresh
+instance per test, with -dedup.minScrapeInterval=1ms (without it a replay stores duplicates).
 VictoriaMetrics names a series `<measurement>_<field>`, keeps numeric fields (bools as 1/0)
 and is read back through /api/v1/export.
 """
@@ -11,20 +13,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from _servers import VictoriaMetrics, free_port
 
+from hub.services.process import free_port
+from hub.services.victoria import VictoriaMetrics
 from hub.write.batch import write_batch
 from hub.write.errors import Retryable
 from hub.write.influx_v2 import InfluxV2Writer
 from hub.write.point import Point
 
 T0 = 1700000000123
-
-
-@pytest.fixture(scope="module")
-def victoria() -> Iterator[VictoriaMetrics]:
-    with VictoriaMetrics() as server:
-        yield server
 
 
 @pytest.fixture
@@ -50,8 +47,18 @@ def test_points_appear_in_export_with_values_and_timestamps(
 ) -> None:
     writer.write(
         [
-            Point(measurement, {"device_id": "aq-01", "site": "north gate"}, {"temp_c": 21.5, "pm25": 12, "ok": True}, T0),
-            Point(measurement, {"device_id": "aq-01", "site": "north gate"}, {"temp_c": 22.25, "pm25": 13, "ok": False}, T0 + 1000),
+            Point(
+                measurement,
+                {"device_id": "aq-01", "site": "north gate"},
+                {"temp_c": 21.5, "pm25": 12, "ok": True},
+                T0,
+            ),
+            Point(
+                measurement,
+                {"device_id": "aq-01", "site": "north gate"},
+                {"temp_c": 22.25, "pm25": 13, "ok": False},
+                T0 + 1000,
+            ),
             Point(measurement, {"device_id": "aq-02", "site": "a,b=c"}, {"temp_c": -3.5}, T0 + 7),
         ]
     )
@@ -75,7 +82,9 @@ def test_points_appear_in_export_with_values_and_timestamps(
 def test_replaying_a_batch_does_not_duplicate_samples(
     victoria: VictoriaMetrics, writer: InfluxV2Writer, measurement: str
 ) -> None:
-    batch = [Point(measurement, {"device_id": "aq-01"}, {"temp_c": 20.0 + i}, T0 + i * 1000) for i in range(10)]
+    batch = [
+        Point(measurement, {"device_id": "aq-01"}, {"temp_c": 20.0 + i}, T0 + i * 1000) for i in range(10)
+    ]
     writer.write(batch)
     writer.write(batch)
     assert write_batch(writer, batch) == []
@@ -85,20 +94,21 @@ def test_replaying_a_batch_does_not_duplicate_samples(
 
 
 def test_closed_port_is_retryable() -> None:
-    writer = InfluxV2Writer(f"http://127.0.0.1:{free_port()}", org="city", bucket="sensors", token="t", timeout_s=2)
+    writer = InfluxV2Writer(
+        f"http://127.0.0.1:{free_port()}", org="city", bucket="sensors", token="t", timeout_s=2
+    )
     with pytest.raises(Retryable):
         writer.write([Point("air", {}, {"v": 1.0}, T0)])
     writer.close()
 
 
-def test_stopped_server_is_retryable_and_writes_resume_after_restart(measurement: str) -> None:
-    with VictoriaMetrics() as server:
-        writer = InfluxV2Writer(server.url, org="city", bucket="sensors", token="t", timeout_s=2)
-        writer.write([Point(measurement, {"device_id": "aq-01"}, {"v": 1.0}, T0)])
-        server.stop()
-        with pytest.raises(Retryable):
-            writer.write([Point(measurement, {"device_id": "aq-01"}, {"v": 2.0}, T0 + 1)])
-        server.start()
+def test_stopped_server_is_retryable_and_writes_resume_after_restart(
+    victoria: VictoriaMetrics, writer: InfluxV2Writer, measurement: str
+) -> None:
+    writer.write([Point(measurement, {"device_id": "aq-01"}, {"v": 1.0}, T0)])
+    victoria.stop()
+    with pytest.raises(Retryable):
         writer.write([Point(measurement, {"device_id": "aq-01"}, {"v": 2.0}, T0 + 1)])
-        assert series(server, measurement)[(f"{measurement}_v", "aq-01")]["values"] == [1.0, 2.0]
-        writer.close()
+    victoria.start()  # same port, same data directory
+    writer.write([Point(measurement, {"device_id": "aq-01"}, {"v": 2.0}, T0 + 1)])
+    assert series(victoria, measurement)[(f"{measurement}_v", "aq-01")]["values"] == [1.0, 2.0]

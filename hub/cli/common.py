@@ -1,0 +1,35 @@
+"""Shared CLI plumbing: settings from options/env/TOML, and domain errors turned into clean exits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+
+from hub.services.process import ServiceError
+from hub.settings import Settings, SettingsError, load_settings
+
+ConfigOption = typer.Option(None, "--config", "-c", help="Hub TOML file (default: $CITYHUB_CONFIG).",
+                            exists=False, dir_okay=False)
+DataDirOption = typer.Option(None, "--data-dir", help="Hub data directory (default: $CITYHUB_DATA_DIR or .cityhub).")
+
+
+def fail(message: str) -> typer.Exit:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code=1)
+
+
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    """Turn the library's errors into one clear line and exit code 1."""
+    try:
+        yield
+    except (SettingsError, ServiceError, ValueError) as exc:
+        raise fail(str(exc)) from None
+
+
+def settings_from(config: Path | None, data_dir: Path | None = None) -> Settings:
+    with domain_errors():
+        return load_settings(config, data_dir=data_dir)

@@ -1,0 +1,58 @@
+"""Malformed, oversized, unknown-kind and spoofed messages are quarantined with a reason; ingestion goes on."""
+
+from __future__ import annotations
+
+import json
+
+import paho.mqtt.client as mqtt
+
+from hub.pipeline import Hub
+from hub.services.influxdb import InfluxDB1
+from hub.services.mosquitto import Mosquitto
+from tests.e2e.conftest import DB, settle
+
+
+def _publish(broker: Mosquitto, messages: list[tuple[str, bytes]]) -> None:
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="intruder")
+    client.connect(broker.host, broker.port)
+    client.loop_start()
+    for topic, payload in messages:
+        client.publish(topic, payload, qos=1).wait_for_publish(5)
+    client.loop_stop()
+    client.disconnect()
+
+
+def _envelope(**over: object) -> bytes:
+    msg: dict[str, object] = {"v": 1, "kind": "water_meter", "id": "wm-0001", "ts": 1795132800000, "seq": 1,
+                              "q": [], "data": {"total_l": 1.0, "pulses": 1, "litres": 1.0, "flow_min_lph": 0.0,
+                                                "flow_max_lph": 60.0, "night_min_lph": None, "period_s": 900,
+                                                "bounces": 0}}
+    msg.update(over)
+    return json.dumps(msg).encode()
+
+
+def test_bad_messages_are_quarantined_with_reasons_and_good_ones_still_stored(
+        hub: Hub, influxdb: InfluxDB1, mosquitto: Mosquitto) -> None:
+    _publish(mosquitto, [
+        ("city/v1/wm-0001/tele", b"{not json"),
+        ("city/v1/wm-0001/tele", b"x" * 20_000),
+        ("city/v1/wm-0001/tele", _envelope(kind="coffee_machine")),
+        ("city/v1/wm-0002/tele", _envelope()),           # payload claims wm-0001 on wm-0002's topic
+        ("city/v1/wm-0001/tele", _envelope(data={"total_l": -5})),
+        ("city/v1/wm-0001/tele", _envelope(seq=7)),      # a good one, after all the bad ones
+    ])
+    settle(hub)
+    counters = hub.store.counters()
+    assert counters["quarantined_malformed"] == 1
+    assert counters["quarantined_oversized"] == 1
+    assert counters["quarantined_unknown_kind"] == 1
+    assert counters["quarantined_mismatch"] == 1
+    assert counters["quarantined_data"] == 1
+    reasons = {q.category: q.reason for q in hub.store.quarantined()}
+    assert "not JSON" in reasons["malformed"]
+    assert "20000 bytes" in reasons["oversized"]
+    assert "coffee_machine" in reasons["unknown_kind"]
+    assert "wm-0002" in reasons["mismatch"] and "wm-0001" in reasons["mismatch"]
+    assert "total_l" in reasons["data"]
+    stored = influxdb.points("SELECT seq FROM water_meter", db=DB)
+    assert [r["seq"] for r in stored] == [7], "the valid message after the bad ones was stored"
