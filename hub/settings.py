@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -30,14 +30,23 @@ class MqttAddress:
     password: str | None
 
 
+def _redacted(url: str) -> str:
+    """The URL as an error message may show it: a password is replaced by ***."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    return urlunsplit(parts._replace(netloc=f"{userinfo.partition(':')[0]}:***@{hostport}"))
+
+
 def parse_mqtt_url(url: str) -> MqttAddress:
     parts = urlsplit(url)
     if parts.scheme != "mqtt" or not parts.hostname:
-        raise SettingsError(f"MQTT URL {url!r} must look like mqtt://[user:pass@]host:port")
+        raise SettingsError(f"MQTT URL {_redacted(url)!r} must look like mqtt://[user:pass@]host:port")
     try:
         port = parts.port or 1883
     except ValueError:
-        raise SettingsError(f"MQTT URL {url!r} has an invalid port") from None
+        raise SettingsError(f"MQTT URL {_redacted(url)!r} has an invalid port") from None
     user = unquote(parts.username) if parts.username else None
     password = unquote(parts.password) if parts.password else None
     return MqttAddress(parts.hostname, port, user, password)
@@ -96,9 +105,11 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None, *
     path = path or (Path(env["CITYHUB_CONFIG"]) if env.get("CITYHUB_CONFIG") else None)
     if path is not None:
         try:
-            values.update(tomllib.loads(path.read_text()))
+            values.update(tomllib.loads(path.read_text(encoding="utf-8")))
         except FileNotFoundError:
             raise SettingsError(f"config file {path} does not exist") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"config file {path} cannot be read: {exc}") from None
         except tomllib.TOMLDecodeError as exc:
             raise SettingsError(f"config file {path} is not valid TOML: {exc}") from None
     for name in Settings.model_fields:

@@ -61,7 +61,8 @@ class WaterMeterApp:
             for event in self.alarms.minute(end, litres, self.offset_ms):
                 out.append((message.EVT, self._with_total(event), self._flags()))
                 changed = True
-            if end % (self.c["tele_s"] * 1000) == 0:
+            tele_ms = self.c["tele_s"] * 1000   # 0 (accepted by config.check) must not crash: no telemetry
+            if tele_ms > 0 and end % tele_ms == 0:
                 out.append((message.TELE, self._telemetry(), self._flags()))
             changed = changed or litres > 0
         sense = self.pulse.sense_mv()

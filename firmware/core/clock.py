@@ -30,7 +30,8 @@ class Clock:
         if self._last_try is None:
             return True
         wait = RESYNC_MS if self.synced else RETRY_MS
-        return self.since_ms(self._last_try) >= wait
+        elapsed = self.since_ms(self._last_try)
+        return elapsed < 0 or elapsed >= wait   # < 0: ticks wrapped, over 2**29 ms (~6 days) offline
 
     def maybe_sync(self):
         # call while the network is up; returns True when a sync was attempted and succeeded

@@ -65,9 +65,15 @@ def validate(topic: str, payload: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> 
         return Rejection("topic", f"topic {topic!r} is not city/v1/<device_id>/<{'|'.join(CHANNELS)}>")
     topic_device, channel = where
     try:
-        raw = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        text = payload.decode("utf-8")   # strictly: json.loads(bytes) would also accept UTF-16 and UTF-32
+    except UnicodeDecodeError as exc:
+        return Rejection("malformed", f"payload is not UTF-8: {exc}")
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
         return Rejection("malformed", f"payload is not JSON: {exc}")
+    except RecursionError:
+        return Rejection("malformed", "payload is not JSON the hub accepts: nested too deeply")
     try:
         env = Envelope.model_validate(raw)
     except ValidationError as exc:
