@@ -68,7 +68,7 @@ class Hub:
         self.writer.close()
         self.store.close()
 
-    def __enter__(self) -> "Hub":
+    def __enter__(self) -> Hub:
         self.start()
         return self
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import random
 import socket
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 UNSYNCED_EPOCH_MS = 946684800000  # an unsynced ESP32 clock starts at 2000-01-01
 
@@ -24,7 +25,7 @@ class SimTime:
 
 
 class SimRtc:
-    def __init__(self, sim: SimTime, wifi: "SimWifi", ntp_ok: Callable[[], bool] | None = None) -> None:
+    def __init__(self, sim: SimTime, wifi: SimWifi, ntp_ok: Callable[[], bool] | None = None) -> None:
         self.sim = sim
         self.wifi = wifi
         self.boot_ms = sim.now_ms

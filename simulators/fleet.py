@@ -13,12 +13,14 @@ import random
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from cityfw.core import boot
 from cityfw.core.supervisor import Supervisor
+
 from simulators.board import SimBoard, SimTime
 from simulators.kinds import WaterMeterModel, model_for
 
@@ -133,7 +135,7 @@ class Fleet:
             dev.sup.run_once()
 
     def run(self, duration_ms: int, stop: threading.Event | None = None,
-            progress: Callable[["Fleet"], None] | None = None, progress_every_s: float = 1.0) -> None:
+            progress: Callable[[Fleet], None] | None = None, progress_every_s: float = 1.0) -> None:
         self.boot_all()
         end = self.sim.now_ms + duration_ms
         real0 = time.monotonic()

@@ -90,13 +90,17 @@ class WaterAlarms:
     def _leak(self, end_ms, litres, events):
         c = self.cfg
         self._quiet = self._quiet + 1 if litres == 0 else 0
-        if self._quiet >= c["leak_still_min"]:
+        # last_pulse (persisted) also proves stillness after a reboot, when _quiet restarts from 0
+        dry_ms = end_ms - self.last_pulse if litres == 0 else 0
+        if self._quiet >= c["leak_still_min"] or dry_ms >= c["leak_still_min"] * MIN_MS:
             self.last_still = end_ms
             # restart the hour buckets here so the window's quietest hour never contains still minutes
             self.hours, self._hour_l, self._hour_min = [], 0.0, 0
             self._add(events, self.alarms.clear("LEAK"))
             return
         if end_ms - self.last_still >= c["leak_window_h"] * HOUR_MS:
+            if litres == 0 and self.alarms.is_active("LEAK"):
+                return   # hold the estimate while the water stands still: still minutes are not the leak's rate
             # the flow that never stopped: the quietest hour of the window
             loss = min(self.hours) if self.hours else litres * 60
             self._add(events, self.alarms.raise_alarm("LEAK", self.last_still, loss))

@@ -28,6 +28,7 @@ class WaterMeterApp:
         self.total_l = st.get("total_l", 0.0)
         self.alarms = WaterAlarms(self.c, st.get("alarms"))
         self.minute_start = None
+        self._saved_at = st.get("saved_at")   # wall time of the last save, on the clock of that moment
         self._reset_period()
 
     def _reset_period(self):
@@ -48,6 +49,11 @@ class WaterMeterApp:
         aligned = now - now % MIN_MS
         if self.minute_start is None:
             self.minute_start = aligned
+            saved = self._saved_at
+            if saved is not None and (not clock.synced or now < saved or now - saved > JUMP_MS):
+                # booted without a trustworthy clock (power cut resets it): carry the saved times over to
+                # this clock as if no time had passed; the step at NTP sync is then undone like any jump
+                self.alarms.shift(aligned - saved)
         elif now < self.minute_start or now - self.minute_start > JUMP_MS:
             self.alarms.shift(aligned - self.minute_start)
             self.minute_start = aligned
@@ -71,7 +77,7 @@ class WaterMeterApp:
             out.append((message.EVT, self._with_total(event), self._flags()))
             changed = True
         if changed:
-            self.store.save({"total_l": self.total_l, "alarms": self.alarms.state()})
+            self.store.save({"total_l": self.total_l, "alarms": self.alarms.state(), "saved_at": self.minute_start})
         return out
 
     def _account(self, pulses, litres):

@@ -17,6 +17,16 @@ class ConfigError(ValueError):
     pass
 
 
+def valid_device_id(text):
+    # the hub's rule too (hub/validate/models.py DeviceId): ^[a-z0-9][a-z0-9-]{1,31}$
+    if not 2 <= len(text) <= 32 or text[0] == "-":
+        return False
+    for ch in text:
+        if not ("a" <= ch <= "z" or "0" <= ch <= "9" or ch == "-"):
+            return False
+    return True
+
+
 def merged(defaults, given):
     # a copy of defaults updated with given, one level of nesting deep
     out = {}
@@ -40,8 +50,8 @@ def check(cfg, app_defaults=None):
     for key in ("device_id", "kind"):
         if not isinstance(cfg.get(key), str) or not cfg[key]:
             raise ConfigError("config: '%s' is missing" % key)
-    if "/" in cfg["device_id"] or "+" in cfg["device_id"] or "#" in cfg["device_id"]:
-        raise ConfigError("config: device_id may not contain / + #")
+    if not valid_device_id(cfg["device_id"]):
+        raise ConfigError("config: device_id must be 2-32 of a-z 0-9 - (starting with a letter or digit)")
     if not cfg["mqtt"]["host"]:
         raise ConfigError("config: mqtt.host is missing")
     if app_defaults:

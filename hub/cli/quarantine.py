@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -31,7 +31,7 @@ def list_quarantine(
     summary = ", ".join(f"{k} {v}" for k, v in sorted(by_category.items())) or "none"
     typer.echo(f"Quarantined so far: {summary}")
     for r in rows:
-        when = datetime.fromtimestamp(r.received_ms / 1000, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        when = datetime.fromtimestamp(r.received_ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S")
         preview = r.payload[:80].decode("utf-8", "replace")
         typer.echo(f"#{r.id} {when} [{r.stage}/{r.category}] {r.topic[:60]}\n    reason: {r.reason}\n"
                    f"    payload: {preview}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -48,7 +48,7 @@ def simulate(
 
     def progress(f: Fleet) -> None:
         s = f.stats()
-        when = datetime.fromtimestamp(f.sim.now_ms / 1000, timezone.utc).strftime("%Y-%m-%d %H:%M")
+        when = datetime.fromtimestamp(f.sim.now_ms / 1000, UTC).strftime("%Y-%m-%d %H:%M")
         typer.echo(f"[{when} UTC] online {s['online']}/{s['devices']} | sent {s['sent']} | "
                    f"queued {s['queued']} | dropped {s['dropped']} | crashes {s['crashes']}")
 

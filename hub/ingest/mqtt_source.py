@@ -13,6 +13,8 @@ import threading
 from dataclasses import dataclass
 
 import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.reasoncodes import ReasonCode
 
 from hub.settings import MqttAddress
 
@@ -39,13 +41,13 @@ class MqttSource:
         self.last_error = ""
         prefix = f"$share/{shared_group}/" if shared_group else ""
         self.topics = [(f"{prefix}city/v1/+/{channel}", 1) for channel in CHANNELS]
-        self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=False,
+        self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=False,
                                   protocol=mqtt.MQTTv311, manual_ack=True)
         if address.user:
             self.client.username_pw_set(address.user, address.password)
         self.client.max_inflight_messages_set(1000)
         self.client.max_queued_messages_set(0)
-        self.client.reconnect_delay_set(0.2, 5)
+        self.client.reconnect_delay_set(1, 5)
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
@@ -63,7 +65,7 @@ class MqttSource:
             self.client.ack(item.mid, item.qos)
 
     def _on_connect(self, client: mqtt.Client, userdata: object, flags: mqtt.ConnectFlags,
-                    reason: mqtt.ReasonCode, properties: object) -> None:
+                    reason: ReasonCode, properties: object) -> None:
         if reason.is_failure:
             self.last_error = f"broker refused the hub: {reason}"
             log.error("%s", self.last_error)
@@ -75,7 +77,7 @@ class MqttSource:
                  flags.session_present)
 
     def _on_disconnect(self, client: mqtt.Client, userdata: object, flags: mqtt.DisconnectFlags,
-                       reason: mqtt.ReasonCode, properties: object) -> None:
+                       reason: ReasonCode, properties: object) -> None:
         self.connected.clear()
         if reason.is_failure:
             self.last_error = f"disconnected: {reason}"
@@ -83,4 +85,4 @@ class MqttSource:
 
     def _on_message(self, client: mqtt.Client, userdata: object, msg: mqtt.MQTTMessage) -> None:
         # blocks when the queue is full: the broker then holds further messages (backpressure, no loss)
-        self.queue.put(Incoming(msg.topic, msg.payload, msg.mid, msg.qos))
+        self.queue.put(Incoming(msg.topic, bytes(msg.payload), msg.mid, msg.qos))

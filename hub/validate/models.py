@@ -23,6 +23,8 @@ class Strict(BaseModel):
 
 
 class Envelope(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)   # no "7" for 7, no true for 1
+
     v: Literal[1]
     kind: str = Field(max_length=32)
     id: DeviceId

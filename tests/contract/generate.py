@@ -31,6 +31,7 @@ from typing import Any
 
 from cityfw.core import boot, message
 from cityfw.core.supervisor import Supervisor
+
 from simulators.board import SimBoard, SimTime
 from simulators.water import PulseMeter
 
@@ -144,15 +145,15 @@ def build_examples() -> dict[str, Example]:
         offline = s.status("offline")
 
     examples: dict[str, Example] = {}
-    first: dict[str, tuple[str, dict[str, Any]]] = {}
+    chosen: dict[str, tuple[str, dict[str, Any]]] = {}
     for channel, payload in s.sent:
         name = _name(channel, payload)
         # events: the first of each (alarm, state); health: the last (longest uptime); telemetry: the last
         # one with water (the night minimum is learned by then)
         latest = channel == message.HEALTH or (channel == message.TELE and payload["data"]["pulses"] > 0)
-        if latest or name not in first:
-            first[name] = (channel, payload)
-    for name, (channel, payload) in first.items():
+        if latest or name not in chosen:
+            chosen[name] = (channel, payload)
+    for name, (channel, payload) in chosen.items():
         examples[name] = {"topic": message.topic(payload["id"], channel), "payload": payload}
     for state, payload in (("online", online), ("offline", offline)):
         examples[f"{KIND}.status.{state}"] = {"topic": message.topic(DEVICE_ID, message.STATUS),

@@ -63,6 +63,7 @@ class FakeClock:
 
     def __init__(self, start_ms=1700000000000, ms=0):
         self.start_ms = start_ms  # now_ms() at construction
+        self.synced = True  # like cityfw.core.clock.Clock.synced: the wall clock is trustworthy
         self.ms = ms
         self._ms0 = ms
 

@@ -7,7 +7,7 @@ from support import scratch_dir
 
 
 def payload(seq):
-    return '{"n":%d}' % seq  # what message.encode produces: JSON without spaces or newlines
+    return '{"n":' + str(seq) + "}"  # what message.encode produces: JSON without spaces or newlines
 
 
 def fill(ob, n, channel="tele"):
@@ -59,7 +59,12 @@ def test_records_come_back_in_append_order_with_channel_and_payload():
             break
         got.append(rec)
         ob.ack()
-    want = [(1, "tele", payload(1)), (2, "evt", payload(2)), (3, "health", payload(3)), (4, "ack", payload(4))]
+    want = [
+        (1, "tele", payload(1)),
+        (2, "evt", payload(2)),
+        (3, "health", payload(3)),
+        (4, "ack", payload(4)),
+    ]
     assert got == want, got
     assert ob.last_seq == 4 and ob.next_seq() == 5, (ob.last_seq, ob.next_seq())
 

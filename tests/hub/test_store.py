@@ -1,0 +1,257 @@
+"""hub.buffer.store.Store: the durable SQLite buffer, quarantine, alarms table, presence and counters.
+
+Messages are built through the real validator, as ingest does; each test uses its own store file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hub.buffer.store import Store
+from hub.validate.models import Status
+from hub.validate.validator import Message, Rejection, validate
+
+DEVICE = "wm-0001"
+T0 = 1_704_067_200_000
+SINCE = T0 - 24 * 3_600_000
+
+Item = tuple[str, bytes, Message | Rejection]
+
+
+def item(channel: str, data: dict[str, Any], device: str = DEVICE, ts: int = T0, seq: int = 1) -> Item:
+    topic = f"city/v1/{device}/{channel}"
+    payload = json.dumps({"v": 1, "kind": "water_meter", "id": device, "ts": ts, "seq": seq, "q": [],
+                          "data": data}).encode()
+    result = validate(topic, payload)
+    assert isinstance(result, Message), result
+    return topic, payload, result
+
+
+def tele(seq: int = 1, total_l: float = 100.0) -> Item:
+    return item("tele", {"total_l": total_l, "pulses": 3, "litres": 3.0, "flow_min_lph": 0, "flow_max_lph": 60,
+                         "night_min_lph": None, "period_s": 900, "bounces": 0}, seq=seq)
+
+
+def event(state: str, ts: int, alarm: str = "LEAK", since: int = SINCE, loss: float = 24.0,
+          total_l: float = 600.0, device: str = DEVICE) -> Item:
+    return item("evt", {"alarm": alarm, "state": state, "since": since, "loss_lph": loss, "total_l": total_l},
+                device=device, ts=ts)
+
+
+def status(state: str, device: str = DEVICE, fw: str = "0.1.0") -> Item:
+    return item("status", {"state": state, "fw": fw}, device=device)
+
+
+def bad(topic: str = f"city/v1/{DEVICE}/tele", payload: bytes = b"{not json") -> Item:
+    result = validate(topic, payload)
+    assert isinstance(result, Rejection), result
+    return topic, payload, result
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "hub.sqlite3"   # the parent directory does not exist yet
+
+
+@pytest.fixture
+def store(path: Path) -> Iterator[Store]:
+    s = Store(path)
+    yield s
+    s.close()
+
+
+# --- commit_batch ---------------------------------------------------------------------------------------
+
+def test_commit_batch_stores_messages_and_quarantines_rejections(store: Store) -> None:
+    topic, payload, rejection = bad()
+    assert isinstance(rejection, Rejection)
+    counts = store.commit_batch([tele(1), (topic, payload, rejection), tele(2), bad("city/v9/x/tele")])
+    assert counts == {"received": 4, "accepted": 2, "quarantined_malformed": 1, "quarantined_topic": 1}
+    assert store.buffered() == 2
+    rows = store.oldest(10)
+    assert [json.loads(r.message)["seq"] for r in rows] == [1, 2]
+    assert all(r.topic == f"city/v1/{DEVICE}/tele" for r in rows)
+    quarantined = store.quarantined()
+    assert [(q.stage, q.category) for q in quarantined] == [("validate", "topic"), ("validate", "malformed")]
+    newest_first = quarantined[1]
+    assert (newest_first.topic, newest_first.payload, newest_first.reason) == (topic, payload, rejection.reason)
+    assert newest_first.received_ms == rows[0].received_ms   # one batch, one receive time
+
+
+def test_buffered_message_is_the_validated_message(store: Store) -> None:
+    topic, _, msg = tele(7, total_l=1234.5)
+    store.commit_batch([(topic, b"ignored: the store keeps the validated form", msg)])
+    [row] = store.oldest(1)
+    assert row.topic == topic
+    again = validate(row.topic, row.message.encode())
+    assert again == msg
+
+
+def test_commit_batch_is_one_transaction(store: Store) -> None:
+    # an item that fails half-way (an "event" whose data is a status) must leave no trace of the batch
+    _, _, ok = status("online")
+    assert isinstance(ok, Message) and isinstance(ok.data, Status)
+    broken = Message(DEVICE, "water_meter", "evt", T0, 3, (), ok.data)
+    with pytest.raises(KeyError):
+        store.commit_batch([tele(1), bad(), status("online"), (f"city/v1/{DEVICE}/evt", b"{}", broken)])
+    assert store.buffered() == 0
+    assert store.quarantined() == []
+    assert store.counters() == {}
+    assert store.devices_online() == 0
+    # the store is usable afterwards (no transaction left open)
+    assert store.commit_batch([tele(2)]) == {"received": 1, "accepted": 1}
+    assert store.buffered() == 1
+
+
+def test_commit_batch_of_nothing(store: Store) -> None:
+    assert store.commit_batch([]) == {"received": 0}
+    assert store.buffered() == 0
+
+
+def test_counters_add_up_across_batches(store: Store) -> None:
+    store.commit_batch([tele(1), bad()])
+    store.commit_batch([tele(2), tele(3), bad(), bad("city/v1/wm-0002/tele", json.dumps({"v": 2}).encode())])
+    store.bump("backpressure_waits")
+    store.bump("backpressure_waits", 4)
+    assert store.counters() == {"received": 6, "accepted": 3, "quarantined_malformed": 2,
+                                "quarantined_envelope": 1, "backpressure_waits": 5}
+
+
+# --- alarms ---------------------------------------------------------------------------------------------
+
+def test_raised_then_cleared_is_one_closed_row(store: Store) -> None:
+    store.commit_batch([event("raised", T0, loss=24.0, total_l=600.0)])
+    [row] = store.alarms(open_only=True)
+    assert (row.device_id, row.kind, row.alarm, row.since_ms) == (DEVICE, "water_meter", "LEAK", SINCE)
+    assert (row.raised_ms, row.cleared_ms, row.open) == (T0, None, True)
+    assert (row.loss_lph, row.total_l) == (24.0, 600.0)
+
+    store.commit_batch([event("cleared", T0 + 3_600_000, loss=25.5, total_l=624.0)])
+    [row] = store.alarms()
+    assert (row.raised_ms, row.cleared_ms, row.open) == (T0, T0 + 3_600_000, False)
+    assert row.loss_lph == 25.5          # the estimate at the clear is the final one
+    assert store.alarms(open_only=True) == []
+
+
+def test_the_same_raise_delivered_twice_is_one_row(store: Store) -> None:
+    store.commit_batch([event("raised", T0)])
+    store.commit_batch([event("raised", T0)])                     # QoS 1 redelivery
+    store.commit_batch([event("raised", T0), event("raised", T0)])  # twice in one batch
+    [row] = store.alarms()
+    assert row.open and row.raised_ms == T0
+    assert store.counters()["accepted"] == 4   # every delivery is still buffered for the time series
+
+
+def test_a_clear_without_its_raise_is_a_closed_row(store: Store) -> None:
+    store.commit_batch([event("cleared", T0 + 60_000)])
+    [row] = store.alarms()
+    assert (row.since_ms, row.raised_ms, row.cleared_ms, row.open) == (SINCE, None, T0 + 60_000, False)
+    # the raise arriving late (redelivered after the clear) does not reopen it
+    store.commit_batch([event("raised", T0)])
+    [row] = store.alarms()
+    assert (row.raised_ms, row.cleared_ms, row.open) == (T0, T0 + 60_000, False)
+
+
+def test_alarm_rows_are_per_device_alarm_and_start(store: Store) -> None:
+    store.commit_batch([
+        event("raised", T0),
+        event("raised", T0, alarm="NIGHT_FLOW"),
+        event("raised", T0, device="wm-0002"),
+        event("raised", T0 + 1, since=SINCE + 1),   # a new occurrence of the same alarm
+    ])
+    assert len(store.alarms()) == 4
+    assert len(store.alarms(device_id="wm-0002")) == 1
+    assert len(store.alarms(open_only=True, device_id=DEVICE)) == 3
+    assert len(store.alarms(limit=2)) == 2
+
+
+# --- device presence ------------------------------------------------------------------------------------
+
+def test_status_messages_track_presence(store: Store) -> None:
+    store.commit_batch([status("online"), status("online", device="wm-0002")])
+    assert store.devices_online() == 2
+    store.commit_batch([status("offline", fw="0.2.0")])
+    assert store.devices_online() == 1
+    devices = list(store.iter_devices())
+    assert [(d[0], d[1], d[2], d[3]) for d in devices] == [(DEVICE, "water_meter", False, "0.2.0"),
+                                                          ("wm-0002", "water_meter", True, "0.1.0")]
+
+
+# --- writer side ----------------------------------------------------------------------------------------
+
+def test_oldest_and_written_quarantine_refused_rows(store: Store) -> None:
+    store.commit_batch([tele(1), tele(2), tele(3)])
+    rows = store.oldest(2)
+    assert [json.loads(r.message)["seq"] for r in rows] == [1, 2]
+    assert rows[0].id < rows[1].id
+
+    store.written([r.id for r in rows], [(rows[1].id, "field type conflict: total_l is integer")])
+    left = store.oldest(10)
+    assert [json.loads(r.message)["seq"] for r in left] == [3]
+    [q] = store.quarantined()
+    assert (q.stage, q.category, q.reason) == ("write", "refused_by_store", "field type conflict: total_l is integer")
+    assert q.topic == rows[1].topic == f"city/v1/{DEVICE}/tele"
+    assert q.payload == rows[1].message.encode()
+    counters = store.counters()
+    assert (counters["written"], counters["quarantined_refused_by_store"]) == (1, 1)
+
+    store.written([left[0].id], [])
+    assert store.buffered() == 0 and store.oldest(10) == []
+    assert store.counters()["written"] == 2
+    assert "quarantined_refused_by_store" in store.counters() and len(store.quarantined()) == 1
+
+
+def test_written_with_nothing_refused_adds_no_quarantine_counter(store: Store) -> None:
+    store.commit_batch([tele(1)])
+    store.written([r.id for r in store.oldest(5)], [])
+    assert store.counters() == {"received": 1, "accepted": 1, "written": 1}
+    assert store.quarantined() == []
+
+
+def test_full_at_max_rows(path: Path) -> None:
+    store = Store(path, max_rows=3)
+    try:
+        store.commit_batch([tele(1), tele(2)])
+        assert not store.full()
+        store.commit_batch([tele(3)])
+        assert store.full()
+        store.commit_batch([tele(4)])         # full() is advice to ingest; the store itself still accepts
+        assert store.full() and store.buffered() == 4
+        store.written([r.id for r in store.oldest(2)], [])
+        assert not store.full()
+    finally:
+        store.close()
+
+
+# --- durability -----------------------------------------------------------------------------------------
+
+def test_everything_survives_closing_and_reopening(path: Path) -> None:
+    first = Store(path)
+    first.commit_batch([tele(1), tele(2), bad(), status("online"), event("raised", T0),
+                        event("raised", T0, alarm="BURST")])
+    first.commit_batch([event("cleared", T0 + 60_000, alarm="BURST")])
+    written = first.oldest(1)
+    first.written([written[0].id], [])
+    before = (first.counters(), first.oldest(100), first.quarantined(), first.alarms(), list(first.iter_devices()))
+    first.close()
+
+    second = Store(path)
+    try:
+        after = (second.counters(), second.oldest(100), second.quarantined(), second.alarms(),
+                 list(second.iter_devices()))
+        assert after == before
+        assert second.buffered() == 5 and second.devices_online() == 1
+        assert [(a.alarm, a.open) for a in second.alarms()] == [("BURST", False), ("LEAK", True)]
+        # ids keep growing after a reopen (the writer deletes by id)
+        second.commit_batch([tele(9)])
+        assert second.oldest(100)[-1].id > max(r.id for r in before[1])
+        # a clear arriving after the restart closes the alarm raised before it
+        second.commit_batch([event("cleared", T0 + 120_000)])
+        assert second.alarms(open_only=True) == []
+    finally:
+        second.close()
