@@ -146,19 +146,25 @@ class Store:
         return counts
 
     def _alarm(self, msg: Message) -> None:
+        """Raised once, cleared once: a clear closes the open alarm of that device and kind, whatever its
+        start time says (a board that rebooted on an unsynced clock may report a slightly moved start)."""
         d = msg.data.model_dump()
-        key = (msg.device_id, d["alarm"], d["since"])
+        db = self._db
+        args = (msg.device_id, msg.kind, d["alarm"], d["since"], d["loss_lph"], d.get("total_l"))
         if d["state"] == "raised":
-            self._db.execute(
-                "INSERT INTO alarms (device_id, kind, alarm, since_ms, raised_ms, cleared_ms, loss_lph, total_l)"
-                " VALUES (?, ?, ?, ?, ?, NULL, ?, ?) ON CONFLICT DO UPDATE SET raised_ms = excluded.raised_ms",
-                (*key[:1], msg.kind, *key[1:], msg.ts_ms, d["loss_lph"], d.get("total_l")))
-        else:
-            self._db.execute(
-                "INSERT INTO alarms (device_id, kind, alarm, since_ms, raised_ms, cleared_ms, loss_lph, total_l)"
-                " VALUES (?, ?, ?, ?, NULL, ?, ?, ?) ON CONFLICT DO UPDATE SET cleared_ms = excluded.cleared_ms,"
-                " loss_lph = excluded.loss_lph",
-                (*key[:1], msg.kind, *key[1:], msg.ts_ms, d["loss_lph"], d.get("total_l")))
+            already = db.execute("SELECT 1 FROM alarms WHERE device_id = ? AND alarm = ? AND cleared_ms IS NULL",
+                                 (msg.device_id, d["alarm"])).fetchone()
+            if already is None:
+                db.execute("INSERT INTO alarms (device_id, kind, alarm, since_ms, loss_lph, total_l, raised_ms)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET raised_ms = COALESCE(raised_ms, excluded.raised_ms)",
+                           (*args, msg.ts_ms))
+            return
+        closed = db.execute("UPDATE alarms SET cleared_ms = ?, loss_lph = ? WHERE device_id = ? AND alarm = ?"
+                            " AND cleared_ms IS NULL", (msg.ts_ms, d["loss_lph"], msg.device_id, d["alarm"]))
+        if closed.rowcount == 0:
+            db.execute("INSERT INTO alarms (device_id, kind, alarm, since_ms, loss_lph, total_l, cleared_ms)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET cleared_ms = excluded.cleared_ms",
+                       (*args, msg.ts_ms))
 
     def _presence(self, msg: Message, ts: int) -> None:
         d = msg.data.model_dump()

@@ -8,7 +8,8 @@
 - health     -> measurement `device_health`; tags `device_id`, `kind`.
 - status     -> measurement `device_status`; tags `device_id`, `kind`; fields `online` (1/0), `state`, `fw`;
                 timestamped on arrival at the hub, because a last will is composed when the session opens.
-- ack        -> measurement `command_ack`; tags `device_id`, `kind`; fields `ok` (1/0), `op`, `reason`, `cmd_id`.
+- ack        -> measurement `command_ack`; tags `device_id`, `kind`, `cmd_id` (replies of one pass share a
+                timestamp); fields `ok` (1/0), `op`, `reason`.
 Every point's timestamp is the device timestamp, so a replayed message overwrites itself.
 """
 
@@ -51,7 +52,6 @@ def points_for(msg: Message, received_ms: int) -> list[Point]:
     if msg.channel == "status":
         return [Point("device_status", tags, dict(data, online=int(data["state"] == "online")), received_ms)]
     if msg.channel == "ack":
-        if "id" in data:
-            data["cmd_id"] = data.pop("id")
-        return [Point("command_ack", tags, data, msg.ts_ms)]
+        cmd_id = str(data.pop("id", "") or "")
+        return [Point("command_ack", dict(tags, cmd_id=cmd_id), data, msg.ts_ms)]
     raise ValueError(f"no storage schema for channel {msg.channel!r}")
