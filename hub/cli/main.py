@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from hub.cli import alarms, quarantine
+from hub.cli.command import command
 from hub.cli.demo import demo
 from hub.cli.run import run
 from hub.cli.simulate import simulate
@@ -14,6 +15,7 @@ app = typer.Typer(help="City sensor hub: ingest, store and watch the city's sens
 app.command()(run)
 app.command()(simulate)
 app.command()(demo)
+app.command()(command)
 app.add_typer(alarms.app, name="alarms")
 app.add_typer(quarantine.app, name="quarantine")
 
