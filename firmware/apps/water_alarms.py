@@ -18,7 +18,7 @@ DEFAULTS = {
     "night_start_h": 1, "night_end_h": 5, "night_factor": 1.5, "night_clear_factor": 1.2,
     "night_min_l": 10, "night_learn": 3,
     "q3_lph": 4000, "burst_fraction": 0.5, "burst_min": 30, "burst_clear_min": 10,
-    "stuck_s": 3600, "cut_s": 60, "no_consumption_d": 7,
+    "stuck_s": 3600, "cut_s": 60, "line_clear_s": 60, "no_consumption_d": 7, "leak_estimate_h": 6,
 }
 
 
@@ -46,6 +46,8 @@ class WaterAlarms:
         self._night_quarter_min = None
         self.stuck_since = None
         self.cut_since = None
+        self.stuck_ok_since = None
+        self.cut_ok_since = None
 
     def state(self):
         return {"active": self.alarms.active, "last_still": self.last_still, "last_pulse": self.last_pulse,
@@ -53,7 +55,7 @@ class WaterAlarms:
 
     def shift(self, delta_ms):
         # the wall clock was corrected by delta_ms: that is not elapsed time
-        for name in ("last_still", "last_pulse", "stuck_since", "cut_since"):
+        for name in ("last_still", "last_pulse", "stuck_since", "cut_since", "stuck_ok_since", "cut_ok_since"):
             value = getattr(self, name)
             if value is not None:
                 setattr(self, name, value + delta_ms)
@@ -101,8 +103,10 @@ class WaterAlarms:
         if end_ms - self.last_still >= c["leak_window_h"] * HOUR_MS:
             if litres == 0 and self.alarms.is_active("LEAK"):
                 return   # hold the estimate while the water stands still: still minutes are not the leak's rate
-            # the flow that never stopped: the quietest hour of the window
-            loss = min(self.hours) if self.hours else litres * 60
+            # the flow that never stopped: the quietest of the last hours (a leak that began late in the
+            # window is not averaged away with the quiet hours before it)
+            recent = self.hours[-c["leak_estimate_h"]:] if c["leak_estimate_h"] > 0 else self.hours
+            loss = min(recent) if recent else litres * 60
             self._add(events, self.alarms.raise_alarm("LEAK", self.last_still, loss))
 
     def _burst(self, end_ms, litres, events):
@@ -176,23 +180,25 @@ class WaterAlarms:
             self._add(events, self.alarms.raise_alarm("NO_CONSUMPTION", self.last_pulse, 0.0))
 
     def line(self, now_ms, active, cut):
-        # the pulse line's condition right now: active = contact closed, cut = cable cut detected
+        # the pulse line's condition right now: active = contact closed, cut = cable cut detected.
+        # Raised after stuck_s / cut_s of the condition; cleared after line_clear_s without it (hysteresis).
         events = []
         c = self.cfg
-        if active:
-            if self.stuck_since is None:
-                self.stuck_since = now_ms
-            elif now_ms - self.stuck_since >= c["stuck_s"] * 1000:
-                self._add(events, self.alarms.raise_alarm("TAMPER", self.stuck_since, 0.0))
-        else:
-            self.stuck_since = None
-            self._add(events, self.alarms.clear("TAMPER"))
-        if cut:
-            if self.cut_since is None:
-                self.cut_since = now_ms
-            elif now_ms - self.cut_since >= c["cut_s"] * 1000:
-                self._add(events, self.alarms.raise_alarm("CABLE", self.cut_since, 0.0))
-        else:
-            self.cut_since = None
-            self._add(events, self.alarms.clear("CABLE"))
+        self.stuck_since, self.stuck_ok_since = self._condition(
+            events, "TAMPER", active, now_ms, self.stuck_since, self.stuck_ok_since, c["stuck_s"])
+        self.cut_since, self.cut_ok_since = self._condition(
+            events, "CABLE", cut, now_ms, self.cut_since, self.cut_ok_since, c["cut_s"])
         return events
+
+    def _condition(self, events, name, present, now_ms, since, ok_since, raise_s):
+        if present:
+            if since is None:
+                since = now_ms
+            elif now_ms - since >= raise_s * 1000:
+                self._add(events, self.alarms.raise_alarm(name, since, 0.0))
+            return since, None
+        if ok_since is None:
+            ok_since = now_ms
+        if now_ms - ok_since >= self.cfg["line_clear_s"] * 1000:
+            self._add(events, self.alarms.clear(name))
+        return None, ok_since

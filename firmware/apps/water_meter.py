@@ -3,6 +3,7 @@
 # every tele_s (aligned to the clock: :00, :15, :30, :45) and raises/clears the alarms of water_alarms.py.
 # The running total and the alarm state survive reboots (state file written each minute with water).
 from cityfw.core import message
+from cityfw.core.localtime import offset_ms
 from cityfw.core.state_file import StateFile
 from cityfw.drivers.pulse_counter import PulseCounter
 from cityfw.drivers.pulse_line import line_state, CUT
@@ -19,7 +20,8 @@ class WaterMeterApp:
     def __init__(self, board, cfg):
         self.cfg = cfg
         self.c = cfg["app"]
-        self.offset_ms = cfg["report"]["utc_offset_min"] * MIN_MS
+        self.utc_offset_min = cfg["report"]["utc_offset_min"]
+        self.eu_dst = cfg["report"]["eu_dst"]
         self.pulse = board.pulse_input
         self.counter = PulseCounter(board.rtc.ticks_diff, self.c["lockout_ms"])
         self.pulse.attach(self.counter.on_edge)
@@ -64,7 +66,8 @@ class WaterMeterApp:
             end = self.minute_start + MIN_MS
             self.minute_start = end
             self._account(pulses, litres)
-            for event in self.alarms.minute(end, litres, self.offset_ms):
+            local = offset_ms(end, self.utc_offset_min, self.eu_dst)
+            for event in self.alarms.minute(end, litres, local):
                 out.append((message.EVT, self._with_total(event), self._flags()))
                 changed = True
             tele_ms = self.c["tele_s"] * 1000   # 0 (accepted by config.check) must not crash: no telemetry

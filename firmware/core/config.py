@@ -7,7 +7,7 @@ DEFAULTS = {
     "wifi": {"ssid": "", "password": "", "backoff_base_ms": 1000, "backoff_max_ms": 60000},
     "mqtt": {"host": "", "port": 1883, "user": None, "password": None, "keepalive_s": 60,
              "timeout_ms": 5000, "backoff_base_ms": 1000, "backoff_max_ms": 60000},
-    "report": {"health_s": 3600, "utc_offset_min": 60},
+    "report": {"health_s": 3600, "utc_offset_min": 60, "eu_dst": True},
     "outbox": {"max_segments": 16, "segment_records": 64},
     "app": {},
 }

@@ -31,6 +31,7 @@ class Supervisor:
         self._health_every_ms = cfg["report"]["health_s"] * 1000
         self._next_health = 0
         self._commands = []
+        self.commands_dropped = 0   # commands beyond the queue of 8 per pass; reported in health
 
     def _status(self, state):
         msg = message.envelope(self.kind, self.device_id, self.clock.now_ms(), self.outbox.last_seq,
@@ -63,6 +64,7 @@ class Supervisor:
             "dropped": self.outbox.dropped,
             "corrupt": self.outbox.corrupt,
             "connects": self.link.connects,
+            "commands_dropped": self.commands_dropped,
             "fw": FW_VERSION,
         }
 
@@ -104,6 +106,8 @@ class Supervisor:
         # called from inside the MQTT client: only queue; answered on the next pass
         if len(self._commands) < 8:
             self._commands.append(payload)
+        else:
+            self.commands_dropped += 1
 
     def _answer(self, payload):
         from cityfw.core.commands import answer

@@ -1,6 +1,7 @@
 # esp32.py Provides Esp32Board: the real hardware layer, the only firmware file that imports machine/network
 # Everything else receives this board object: clock, WiFi, sockets, watchdog, flash root, pulse input.
 import gc
+import os
 import time
 import socket
 import machine
@@ -67,6 +68,10 @@ class PulseInput:
 class Esp32Board:
     def __init__(self, cfg, fs_root="/data", wdt_ms=30000):
         self.fs_root = fs_root
+        try:
+            os.mkdir(fs_root)   # first boot after flashing: the data directory does not exist yet
+        except OSError:
+            pass
         self.rtc = Rtc()
         self.wifi = Wifi()
         self.watchdog = machine.WDT(timeout=wdt_ms)

@@ -43,6 +43,7 @@ class Health(Strict):
     dropped: Count
     corrupt: Count
     connects: Count
+    commands_dropped: Count
     fw: str = Field(max_length=32)
 
 

@@ -143,7 +143,7 @@ def test_config_check_fills_in_defaults():
     cfg = check(base_cfg(mqtt={"host": "hub.local", "port": 8883}, app={"tele_s": 300}), APP)
     assert cfg["mqtt"]["host"] == "hub.local" and cfg["mqtt"]["port"] == 8883, cfg["mqtt"]
     assert cfg["mqtt"]["keepalive_s"] == 60 and cfg["mqtt"]["user"] is None, cfg["mqtt"]
-    assert cfg["report"] == {"health_s": 3600, "utc_offset_min": 60}, cfg["report"]
+    assert cfg["report"] == {"health_s": 3600, "utc_offset_min": 60, "eu_dst": True}, cfg["report"]
     assert cfg["outbox"] == {"max_segments": 16, "segment_records": 64}, cfg["outbox"]
     assert cfg["wifi"]["backoff_base_ms"] == 1000, cfg["wifi"]
     assert cfg["app"] == {"tele_s": 300, "night_factor": 1.5, "leak_window_h": 24}, cfg["app"]

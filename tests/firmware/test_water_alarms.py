@@ -261,10 +261,14 @@ def test_tamper_after_stuck_s_of_active_line_and_cleared_when_released():
     assert len(ev) == 1 and ev[0]["alarm"] == "TAMPER" and ev[0]["state"] == "raised", ev
     assert ev[0]["since"] == t0, ev
     assert a.line(t0 + 7200000, True, False) == [], "raised once"
-    ev = a.line(t0 + 7201000, False, False)
+    assert a.line(t0 + 7201000, False, False) == [], "released: not cleared before line_clear_s"
+    assert a.line(t0 + 7230000, True, False) == [], "stuck again within line_clear_s: still raised"
+    assert a.line(t0 + 7231000, False, False) == [], "released again: the clear timer restarts"
+    assert a.line(t0 + 7290000, False, False) == [], "59 s released"
+    ev = a.line(t0 + 7291000, False, False)
     assert len(ev) == 1 and ev[0]["alarm"] == "TAMPER" and ev[0]["state"] == "cleared", ev
     assert ev[0]["since"] == t0, ev
-    assert a.line(t0 + 7202000, False, False) == [], "cleared once"
+    assert a.line(t0 + 7292000, False, False) == [], "cleared once"
 
 
 def test_tamper_timer_restarts_when_the_line_is_released_in_between():
@@ -287,9 +291,10 @@ def test_cable_after_cut_s_and_cleared_when_reconnected():
     assert len(ev) == 1 and ev[0]["alarm"] == "CABLE" and ev[0]["state"] == "raised", ev
     assert ev[0]["since"] == t0, ev
     assert a.line(t0 + 120000, False, True) == [], "raised once"
-    ev = a.line(t0 + 121000, False, False)
+    assert a.line(t0 + 121000, False, False) == [], "reconnected: cleared only after line_clear_s"
+    ev = a.line(t0 + 181000, False, False)
     assert len(ev) == 1 and ev[0]["alarm"] == "CABLE" and ev[0]["state"] == "cleared", ev
-    assert a.line(t0 + 122000, False, False) == [], "cleared once"
+    assert a.line(t0 + 182000, False, False) == [], "cleared once"
 
 
 # --- NO_CONSUMPTION ---------------------------------------------------------------------------------
@@ -338,7 +343,7 @@ def test_state_round_trip_does_not_raise_active_alarms_again():
     assert feed2.log == [] and ev == [], ("nothing raised twice after the reboot", feed2.log, ev)
 
     feed2.run(10, quiet)
-    ev = new.line(feed2.t, False, False)
+    ev = new.line(feed2.t, False, False) + new.line(feed2.t + 60000, False, False)  # released for line_clear_s
     cleared = [(e["alarm"], e["state"], e["since"]) for _, e in feed2.log] + [
         (e["alarm"], e["state"], e["since"]) for e in ev
     ]
@@ -388,3 +393,15 @@ def test_other_thresholds_from_cfg_are_honoured():
     feed2 = Feed(WaterAlarms(make_cfg(night_learn=1)))
     run_nights(feed2, [8, 13])
     assert len(feed2.events("NIGHT_FLOW")) == 1, ("night_learn=1: the second night is judged", feed2.log)
+
+
+def test_leak_that_starts_late_in_the_window_is_estimated_at_its_own_rate():
+    # a still hour, 18 h of sparse use that never lets the water stand still (1 L every 20 min),
+    # then a 400 L/h leak: the estimate comes from the last hours, not from the sparse ones before
+    feed = Feed(WaterAlarms(make_cfg())).run(60, quiet)
+    feed.run(18 * 60, lambda i: 1 if i % 20 == 0 else 0)
+    big = lambda i: 7 if i % 3 else 6  # noqa: E731  (400 L/h = 6.67 L/min)
+    feed.run(7 * 60, big)
+    leaks = feed.events("LEAK")
+    assert len(leaks) == 1 and leaks[0][1]["state"] == "raised", leaks
+    assert 380 <= leaks[0][1]["loss_lph"] <= 420, ("a 400 L/h leak", leaks[0][1]["loss_lph"])

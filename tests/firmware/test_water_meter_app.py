@@ -168,6 +168,7 @@ def test_active_alarm_is_not_raised_again_after_recreating_the_app():
     assert m.channel(message.EVT) == [], ("TAMPER was already reported", m.channel(message.EVT))
     board2.pulse_input.closed = 0
     m.minute()
+    m.minute()  # released for line_clear_s (60 s)
     evts = [(o[2]["alarm"], o[2]["state"]) for o in m.channel(message.EVT)]
     assert evts == [("TAMPER", "cleared")], evts
 
@@ -231,12 +232,13 @@ def test_sensor_fault_flag_on_telemetry_while_tamper_or_cable_is_active():
     assert clean == [15, 45, 75], clean
     evts = [((o[0] - DAY0) // MIN, o[2]["alarm"], o[2]["state"], o[3]) for o in m.channel(message.EVT)]
     fault = [message.SENSOR_FAULT]
-    # the line is first seen held at the :16 tick, stuck_s=120 later is :18; released at the :31 tick, etc.
+    # the line is first seen held at the :16 tick, stuck_s=120 later is :18; released at the :31 tick and
+    # cleared line_clear_s (60 s) later at :32; the same for the cut cable
     want = [
         (18, "TAMPER", "raised", fault),
-        (31, "TAMPER", "cleared", None),
+        (32, "TAMPER", "cleared", None),
         (47, "CABLE", "raised", fault),
-        (61, "CABLE", "cleared", None),
+        (62, "CABLE", "cleared", None),
     ]
     assert evts == want, evts
     assert all("total_l" in o[2] for o in m.channel(message.EVT)), "events carry the meter total"
