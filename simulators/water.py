@@ -53,7 +53,7 @@ class WaterBuilding:
 
     def _open(self, t_ms: int) -> bool:
         p = self.profile
-        local = t_ms + offset_ms(t_ms, p.utc_offset_min, eu_dst=True)   # Brussels: CET/CEST
+        local = t_ms + int(offset_ms(t_ms, p.utc_offset_min, True))   # Brussels: CET/CEST
         weekday = (local // (24 * HOUR_MS) + 3) % 7   # 1970-01-01 was a Thursday; 0 = Monday
         hour = (local // HOUR_MS) % 24
         return weekday < 5 and p.open_hour <= hour < p.close_hour

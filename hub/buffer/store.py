@@ -99,10 +99,11 @@ def now_ms() -> int:
 
 
 class Store:
-    def __init__(self, path: Path, max_rows: int = 2_000_000) -> None:
+    def __init__(self, path: Path, max_rows: int = 2_000_000, quarantine_max_rows: int = 100_000) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.max_rows = max_rows
+        self.quarantine_max_rows = quarantine_max_rows
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -137,6 +138,8 @@ class Store:
                         self._alarm(result)
                     elif result.channel == "status":
                         self._presence(result, ts)
+                if len(counts) > 1 + ("accepted" in counts):
+                    self._evict_quarantine()
                 for name, value in counts.items():
                     self._bump(name, value)
                 db.execute("COMMIT")
@@ -144,6 +147,13 @@ class Store:
                 db.execute("ROLLBACK")
                 raise
         return counts
+
+    def _evict_quarantine(self) -> None:
+        """Keep the newest quarantine_max_rows rows: a flood of bad messages cannot fill the disk."""
+        gone = self._db.execute("DELETE FROM quarantine WHERE id <= (SELECT MAX(id) FROM quarantine) - ?",
+                                (self.quarantine_max_rows,)).rowcount
+        if gone > 0:
+            self._bump("quarantine_evicted", gone)
 
     def _alarm(self, msg: Message) -> None:
         """Raised once, cleared once: a clear closes the open alarm of that device and kind, whatever its

@@ -271,3 +271,14 @@ def test_a_raised_alarm_delivered_again_after_its_clear_does_not_reopen_it(store
     store.commit_batch([event("raised", T0), event("cleared", T0 + 3_600_000), event("raised", T0)])
     rows = store.alarms()
     assert len(rows) == 1 and not rows[0].open, rows
+
+
+def test_quarantine_keeps_only_the_newest_rows_and_counts_the_evicted(path: Path) -> None:
+    small = Store(path, quarantine_max_rows=3)
+    small.commit_batch([bad(payload=f"bad {i}".encode()) for i in range(5)])
+    small.commit_batch([bad(payload=b"bad 5"), tele()])
+    kept = [q.payload for q in small.quarantined()]
+    assert kept == [b"bad 5", b"bad 4", b"bad 3"], kept
+    counters = small.counters()
+    assert counters["quarantine_evicted"] == 3 and counters["quarantined_malformed"] == 6, counters
+    small.close()
