@@ -13,6 +13,7 @@ import queue
 import threading
 import time
 from dataclasses import dataclass
+from typing import Self
 
 from hub.buffer.store import Store
 from hub.ingest.mqtt_source import Incoming, MqttSource
@@ -68,7 +69,7 @@ class Hub:
         self.writer.close()
         self.store.close()
 
-    def __enter__(self) -> Hub:
+    def __enter__(self) -> Self:
         self.start()
         return self
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import typer
 
-from hub.buffer.store import Store
-from hub.cli.common import ConfigOption, DataDirOption, fail, settings_from
+from hub.cli.common import ConfigOption, DataDirOption, open_store
 
 app = typer.Typer(help="Alarms raised by the boards (open and recent).", no_args_is_help=True)
 
@@ -28,12 +27,8 @@ def list_alarms(
     data_dir: Path | None = DataDirOption,
 ) -> None:
     """List open and recent alarms: where, what, since when, and how much water is lost (L/h)."""
-    settings = settings_from(config, data_dir)
-    if not settings.store_path.exists():
-        raise fail(f"no hub data in {settings.data_dir} (run the hub first, or pass --data-dir)")
-    store = Store(settings.store_path)
-    rows = store.alarms(open_only=open_only, device_id=device, limit=limit)
-    store.close()
+    with open_store(config, data_dir) as store:
+        rows = store.alarms(open_only=open_only, device_id=device, limit=limit)
     if not rows:
         typer.echo("No alarms.")
         return

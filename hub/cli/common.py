@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 
+from hub.buffer.store import Store
 from hub.services.process import ServiceError
 from hub.settings import Settings, SettingsError, load_settings
 
@@ -33,3 +34,16 @@ def domain_errors() -> Iterator[None]:
 def settings_from(config: Path | None, data_dir: Path | None = None) -> Settings:
     with domain_errors():
         return load_settings(config, data_dir=data_dir)
+
+
+@contextmanager
+def open_store(config: Path | None, data_dir: Path | None) -> Iterator[Store]:
+    """The hub's local store, for commands that read it; a clear error when there is none yet."""
+    settings = settings_from(config, data_dir)
+    if not settings.store_path.exists():
+        raise fail(f"no hub data in {settings.data_dir} (run the hub first, or pass --data-dir)")
+    store = Store(settings.store_path)
+    try:
+        yield store
+    finally:
+        store.close()

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import typer
 
-from hub.buffer.store import Store
-from hub.cli.common import ConfigOption, DataDirOption, fail, settings_from
+from hub.cli.common import ConfigOption, DataDirOption, open_store
 
 app = typer.Typer(help="Messages refused by validation or by the time-series store.", no_args_is_help=True)
 
@@ -20,13 +19,9 @@ def list_quarantine(
     data_dir: Path | None = DataDirOption,
 ) -> None:
     """Show quarantined messages: when, where they came from, why they were refused."""
-    settings = settings_from(config, data_dir)
-    if not settings.store_path.exists():
-        raise fail(f"no hub data in {settings.data_dir} (run the hub first, or pass --data-dir)")
-    store = Store(settings.store_path)
-    rows = store.quarantined(limit)
-    counters = store.counters()
-    store.close()
+    with open_store(config, data_dir) as store:
+        rows = store.quarantined(limit)
+        counters = store.counters()
     by_category = {k.removeprefix("quarantined_"): v for k, v in counters.items() if k.startswith("quarantined_")}
     summary = ", ".join(f"{k} {v}" for k, v in sorted(by_category.items())) or "none"
     typer.echo(f"Quarantined so far: {summary}")

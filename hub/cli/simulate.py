@@ -15,6 +15,13 @@ from simulators.fleet import BrokerAddress, Fleet
 from simulators.options import parse_fault, parse_offline
 
 
+def _utc_ms(text: str) -> int:
+    when = datetime.fromisoformat(text)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return int(when.timestamp() * 1000)
+
+
 def simulate(
     kind: str = typer.Option("water_meter", help="Device kind to simulate."),
     count: int = typer.Option(10, min=1, help="Number of boards (ids wm-0001, wm-0002, ...)."),
@@ -33,7 +40,7 @@ def simulate(
     settings = settings_from(config)
     with domain_errors():
         duration_ms = parse_duration_ms(duration)
-        start_ms = (int(datetime.fromisoformat(start.replace("Z", "+00:00")).timestamp() * 1000) if start
+        start_ms = (_utc_ms(start) if start
                     else int(time.time() * 1000) // 60_000 * 60_000)
         mq = settings.mqtt
         fleet = Fleet(kind, count, BrokerAddress(mq.host, mq.port, mq.user, mq.password), data_dir, start_ms,

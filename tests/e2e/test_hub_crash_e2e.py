@@ -14,6 +14,7 @@ import paho.mqtt.client as mqtt
 
 from hub.services.influxdb import InfluxDB1
 from hub.services.mosquitto import Mosquitto
+from hub.services.process import ServiceError
 from tests.e2e.conftest import DB
 
 COUNT = 3000
@@ -29,7 +30,7 @@ def _tele(seq: int) -> bytes:
 def _stored(influxdb: InfluxDB1) -> int:
     try:
         rows = influxdb.points("SELECT count(seq) FROM water_meter", db=DB)
-    except Exception:  # the database appears with the hub's first write
+    except ServiceError:  # the database appears with the hub's first write
         return 0
     return int(rows[0]["count"]) if rows else 0
 
