@@ -1,2 +1,0 @@
-# This umodule is a MicroPython reference to random
-from random import *
