@@ -13,3 +13,9 @@ test: setup
 lint: setup
 	.venv/bin/ruff check hub simulators tests
 	.venv/bin/mypy
+	bash scripts/typecheck_firmware.sh
+
+bench: setup
+	.venv/bin/python bench/firmware_size.py
+	node bench/firmware_heap.mjs
+	.venv/bin/python bench/hub_ingest.py --messages 20000 --publishers 4

@@ -51,6 +51,7 @@ class Outbox:
         self.ack_line = 0
         self._segments = []   # segment numbers, oldest first
         self._tail_lines = 0  # lines in the newest segment
+        self._full_lines = {}  # line counts of older (closed, never rewritten) segments, read once each
         self._fresh_segment = False
         self._cache_seg = -1
         self._cache = None
@@ -126,6 +127,8 @@ class Outbox:
             self._cache_seg = -1
 
     def _start_segment(self):
+        if self._segments:
+            self._full_lines[self._segments[-1]] = self._tail_lines   # closed: its count is final
         n = self._segments[-1] + 1 if self._segments else 1
         self._segments.append(n)
         self._tail_lines = 0
@@ -144,6 +147,7 @@ class Outbox:
                 if line is not None and _parse(line):
                     self.dropped += 1
             self.ack_seg, self.ack_line = self._segments[0], 0
+        self._full_lines.pop(old, None)
         try:
             os.remove(self._path(_seg_name(old)))
         except OSError:
@@ -174,6 +178,7 @@ class Outbox:
         i = self._segments.index(seg)
         self.ack_seg, self.ack_line = self._segments[i + 1], 0
         self._segments.pop(i)
+        self._full_lines.pop(seg, None)
         self._save_state()
         try:
             os.remove(self._path(_seg_name(seg)))
@@ -191,6 +196,12 @@ class Outbox:
         for seg in self._segments:
             if seg < self.ack_seg:
                 continue
-            count = self._tail_lines if seg == self._segments[-1] else len(self._read_lines(seg))
+            if seg == self._segments[-1]:
+                count = self._tail_lines
+            else:
+                count = self._full_lines.get(seg)
+                if count is None:
+                    count = len(self._read_lines(seg))
+                    self._full_lines[seg] = count
             n += count - (self.ack_line if seg == self.ack_seg else 0)
         return n

@@ -16,7 +16,9 @@ RESET_CAUSES = {
 
 class Rtc:
     def now_ms(self):
-        return time.time() * 1000 + EPOCH_OFFSET_MS + time.ticks_ms() % 1000
+        # ticks are opaque in the MicroPython stubs (only for ticks_diff); here they are a plain small int
+        # used as a sub-second filler, which never takes the result below the current whole second
+        return time.time() * 1000 + EPOCH_OFFSET_MS + time.ticks_ms() % 1000   # type: ignore[operator]
 
     def ticks_ms(self):
         return time.ticks_ms()
