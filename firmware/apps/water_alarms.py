@@ -126,10 +126,16 @@ class WaterAlarms:
             if self._calm >= c["burst_clear_min"]:
                 self._add(events, self.alarms.clear("BURST"))
 
+    def _in_night(self, hour):
+        start, end = self.cfg["night_start_h"], self.cfg["night_end_h"]
+        if start <= end:
+            return start <= hour < end
+        return hour >= start or hour < end   # a window across midnight, e.g. 23 -> 5
+
     def _night(self, end_ms, litres, utc_offset_ms, events):
         c = self.cfg
         start_hour = ((end_ms - MIN_MS + utc_offset_ms) // HOUR_MS) % 24
-        if c["night_start_h"] <= start_hour < c["night_end_h"]:
+        if self._in_night(start_hour):
             self._night_l += litres
             self._night_mins += 1
             self._quarter_l += litres
@@ -142,9 +148,12 @@ class WaterAlarms:
             return
         if self._night_mins == 0:
             return
-        hours = c["night_end_h"] - c["night_start_h"]
-        complete = self._night_mins >= hours * 60 * 9 // 10
-        night_l, self._night_l, self._night_mins = self._night_l, 0.0, 0
+        hours = (c["night_end_h"] - c["night_start_h"]) % 24
+        # the night as seen; a clock change makes it 3 h or 5 h: judge it scaled to the nominal window
+        seen = self._night_mins
+        complete = hours > 0 and seen >= hours * 60 * 7 // 10
+        night_l = self._night_l * (hours * 60) / seen if complete else 0.0
+        self._night_l, self._night_mins = 0.0, 0
         self._quarter_l, self._quarter_mins = 0.0, 0
         if complete:
             self.night_min_lph = self._night_quarter_min

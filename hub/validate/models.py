@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SCHEMA_VERSION = 1
 DeviceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,31}$")]
@@ -27,6 +27,13 @@ class Envelope(Strict):
 
     v: Literal[1]
     kind: str = Field(max_length=32)
+
+    @field_validator("v", mode="before")
+    @classmethod
+    def _version_is_an_integer(cls, value: object) -> object:
+        if type(value) is not int:   # strict mode still takes 1.0 and true for a Literal[1]
+            raise ValueError("v must be the integer 1")
+        return value
     id: DeviceId
     ts: Annotated[int, Field(ge=0, description="device timestamp, UTC epoch milliseconds")]
     seq: Count
@@ -43,7 +50,7 @@ class Health(Strict):
     dropped: Count
     corrupt: Count
     connects: Count
-    commands_dropped: Count
+    commands_dropped: Count = 0   # added in firmware 0.1.0; optional so older boards stay valid
     fw: str = Field(max_length=32)
 
 

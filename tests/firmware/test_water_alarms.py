@@ -405,3 +405,40 @@ def test_leak_that_starts_late_in_the_window_is_estimated_at_its_own_rate():
     leaks = feed.events("LEAK")
     assert len(leaks) == 1 and leaks[0][1]["state"] == "raised", leaks
     assert 380 <= leaks[0][1]["loss_lph"] <= 420, ("a 400 L/h leak", leaks[0][1]["loss_lph"])
+
+
+def test_night_window_across_midnight_is_judged():
+    # night 23:00 -> 05:00 UTC (offset 0): 3 learning nights of 6 L, then a night of 60 L raises NIGHT_FLOW
+    cfg = make_cfg(night_start_h=23, night_end_h=5, night_min_l=5)
+    feed = Feed(WaterAlarms(cfg))
+
+    def day(night_l):
+        def litres(i):
+            hour = i // 60
+            if (hour >= 23 or hour < 5) and i % 60 == 0:
+                return night_l // 6
+            return 0
+        return litres
+
+    for _ in range(4):
+        feed.run(24 * 60, day(6))
+    assert feed.events("NIGHT_FLOW") == [], feed.events("NIGHT_FLOW")
+    feed.run(24 * 60, day(60))
+    ev = feed.events("NIGHT_FLOW")
+    assert len(ev) == 1 and ev[0][1]["state"] == "raised", ev
+
+
+
+def test_a_three_hour_night_at_the_march_clock_change_is_still_judged():
+    # learning nights: 1 L every 30 min all day (2 L/h); then the clocks go forward at the start of the
+    # night (local 01:00 -> 02:00), leaving 3 h of window, with 6 L/h running: NIGHT_FLOW is raised
+    feed = Feed(WaterAlarms(make_cfg(night_min_l=1)))
+    for _ in range(4):
+        feed.run(24 * 60, lambda i: 1 if i % 30 == 0 else 0)
+    assert feed.events("NIGHT_FLOW") == []
+    feed.run(60, lambda i: 0)           # 00:00-01:00 local
+    feed.offset_ms = HOUR               # summer time: local 01:00 becomes 02:00
+    feed.run(3 * 60, lambda i: 1 if i % 10 == 0 else 0)   # 02:00-05:00 local at 6 L/h
+    feed.run(60, lambda i: 0)
+    ev = feed.events("NIGHT_FLOW")
+    assert len(ev) == 1 and ev[0][1]["state"] == "raised", ("a short night is judged, scaled to 4 h", ev)

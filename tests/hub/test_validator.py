@@ -267,3 +267,18 @@ def test_garbage_never_raises() -> None:
     for topic in (TELE_TOPIC, "", "city/v1/", "#", "city/v1/wm-0001/tele/#"):
         for payload in samples:
             assert isinstance(validate(topic, payload), (Message, Rejection))
+
+
+def test_version_must_be_the_integer_one_not_a_float_or_bool() -> None:
+    for v in (1.0, True, "1"):
+        msg = {"v": v, "kind": "water_meter", "id": "wm-0001", "ts": 1, "seq": 1, "q": [],
+               "data": {"state": "online", "fw": "0.1.0"}}
+        result = validate("city/v1/wm-0001/status", json.dumps(msg).encode())
+        assert isinstance(result, Rejection) and result.category == "envelope", (v, result)
+
+
+def test_health_from_boards_without_commands_dropped_is_still_accepted() -> None:
+    data = {"uptime_s": 1, "heap_free": 1, "rssi": None, "reset_cause": "power_on", "outbox_depth": 0,
+            "dropped": 0, "corrupt": 0, "connects": 1, "fw": "0.1.0"}
+    msg = {"v": 1, "kind": "water_meter", "id": "wm-0001", "ts": 1, "seq": 1, "q": [], "data": data}
+    assert not isinstance(validate("city/v1/wm-0001/health", json.dumps(msg).encode()), Rejection)
