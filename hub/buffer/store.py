@@ -109,6 +109,9 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(SCHEMA)
+        # rows in `buffer`, kept up to date by commit_batch() and written() (the only writers of that
+        # table) so that full(), asked before every commit, does not scan the whole buffer (COUNT(*))
+        self._rows = int(self._db.execute("SELECT COUNT(*) FROM buffer").fetchone()[0])
 
     def close(self) -> None:
         with self._lock:
@@ -146,6 +149,7 @@ class Store:
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
+            self._rows += counts.get("accepted", 0)
         return counts
 
     def _evict_quarantine(self) -> None:
@@ -198,7 +202,8 @@ class Store:
         return int(row[0])
 
     def full(self) -> bool:
-        return self.buffered() >= self.max_rows
+        with self._lock:
+            return self._rows >= self.max_rows
 
     # --- writer side -------------------------------------------------------------------------------
     def oldest(self, limit: int) -> list[BufferedRow]:
@@ -218,7 +223,7 @@ class Store:
                     db.execute("INSERT INTO quarantine (received_ms, stage, category, reason, topic, payload)"
                                " SELECT ?, 'write', 'refused_by_store', ?, 'city/v1/' || device_id || '/' || channel,"
                                " CAST(message AS BLOB) FROM buffer WHERE id = ?", (ts, reason, row_id))
-                db.executemany("DELETE FROM buffer WHERE id = ?", [(i,) for i in ids])
+                deleted = db.executemany("DELETE FROM buffer WHERE id = ?", [(i,) for i in ids]).rowcount
                 self._bump("written", len(ids) - len(rejected))
                 if rejected:
                     self._bump("quarantined_refused_by_store", len(rejected))
@@ -226,6 +231,7 @@ class Store:
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
+            self._rows -= max(deleted, 0)
 
     # --- reading ------------------------------------------------------------------------------------
     def counters(self) -> dict[str, int]:
