@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hub.validate.validator import Message, Rejection
+from hub.write.schema import Encoder, lines_for
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS buffer (
@@ -23,7 +24,8 @@ CREATE TABLE IF NOT EXISTS buffer (
     received_ms INTEGER NOT NULL,
     device_id TEXT NOT NULL,
     channel TEXT NOT NULL,
-    message TEXT NOT NULL
+    message TEXT NOT NULL,
+    lines TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS quarantine (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -64,7 +66,8 @@ class BufferedRow:
     id: int
     received_ms: int
     topic: str
-    message: str
+    message: str   # the message as received (validated)
+    lines: str     # its points in line protocol, one per line, encoded at ingest
 
 
 @dataclass(frozen=True)
@@ -99,11 +102,13 @@ def now_ms() -> int:
 
 
 class Store:
-    def __init__(self, path: Path, max_rows: int = 2_000_000, quarantine_max_rows: int = 100_000) -> None:
+    def __init__(self, path: Path, max_rows: int = 2_000_000, quarantine_max_rows: int = 100_000,
+                 encode: Encoder | None = None) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.max_rows = max_rows
         self.quarantine_max_rows = quarantine_max_rows
+        self.encode = encode or lines_for
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -122,11 +127,21 @@ class Store:
         """Store validated messages and quarantine rejections, in one durable transaction."""
         counts: dict[str, int] = {"received": len(items)}
         ts = now_ms()
+        encoded: list[str] = []
+        for i, (topic, payload, result) in enumerate(items):   # outside the lock: the writer needs it too
+            if isinstance(result, Message):
+                try:
+                    encoded.append(self.encode(result, ts))
+                except ValueError as exc:
+                    items[i] = (topic, payload, Rejection("unencodable", f"cannot store this message: {exc}"))
+                    encoded.append("")
+            else:
+                encoded.append("")
         with self._lock:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
             try:
-                for topic, payload, result in items:
+                for (topic, payload, result), lines in zip(items, encoded, strict=True):
                     if isinstance(result, Rejection):
                         db.execute("INSERT INTO quarantine (received_ms, stage, category, reason, topic, payload)"
                                    " VALUES (?, 'validate', ?, ?, ?, ?)",
@@ -134,8 +149,9 @@ class Store:
                         key = f"quarantined_{result.category}"
                         counts[key] = counts.get(key, 0) + 1
                         continue
-                    db.execute("INSERT INTO buffer (received_ms, device_id, channel, message) VALUES (?, ?, ?, ?)",
-                               (ts, result.device_id, result.channel, result.to_json()))
+                    db.execute("INSERT INTO buffer (received_ms, device_id, channel, message, lines)"
+                               " VALUES (?, ?, ?, ?, ?)",
+                               (ts, result.device_id, result.channel, payload.decode("utf-8"), lines))
                     counts["accepted"] = counts.get("accepted", 0) + 1
                     if result.channel == "evt":
                         self._alarm(result)
@@ -208,9 +224,9 @@ class Store:
     # --- writer side -------------------------------------------------------------------------------
     def oldest(self, limit: int) -> list[BufferedRow]:
         with self._lock:
-            rows = self._db.execute("SELECT id, received_ms, device_id, channel, message FROM buffer"
+            rows = self._db.execute("SELECT id, received_ms, device_id, channel, message, lines FROM buffer"
                                     " ORDER BY id LIMIT ?", (limit,)).fetchall()
-        return [BufferedRow(int(r[0]), int(r[1]), f"city/v1/{r[2]}/{r[3]}", str(r[4])) for r in rows]
+        return [BufferedRow(int(r[0]), int(r[1]), f"city/v1/{r[2]}/{r[3]}", str(r[4]), str(r[5])) for r in rows]
 
     def written(self, ids: list[int], rejected: list[tuple[int, str]]) -> None:
         """The rows `ids` are in InfluxDB (or were refused): delete them; quarantine the refused ones."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from hub.write.point import Point
+from hub.write.point import Encodable
 
 
 class Writer(Protocol):
@@ -13,7 +13,7 @@ class Writer(Protocol):
 
     name: str
 
-    def write(self, points: Sequence[Point]) -> None:
+    def write(self, points: Sequence[Encodable]) -> None:
         """Write all points; returning means the store durably accepted them.
 
         Raises BadData, TooLarge or Retryable/AuthError (see hub.write.errors). Writes are

@@ -11,15 +11,15 @@ from collections.abc import Sequence
 
 from hub.write.base import Writer
 from hub.write.errors import BadData, TooLarge
-from hub.write.point import Point
+from hub.write.point import Encodable
 
-Rejected = list[tuple[Point, str]]
+Rejected = list[tuple[Encodable, str]]
 
 
-def write_batch(writer: Writer, points: Sequence[Point]) -> Rejected:
+def write_batch(writer: Writer, points: Sequence[Encodable]) -> Rejected:
     """Write the points; return the (point, reason) pairs that were refused ([] when all were written)."""
     rejected: Rejected = []
-    encodable: list[Point] = []
+    encodable: list[Encodable] = []
     for point in points:
         try:
             point.to_line()
@@ -31,7 +31,7 @@ def write_batch(writer: Writer, points: Sequence[Point]) -> Rejected:
     return rejected
 
 
-def _write(writer: Writer, points: Sequence[Point], rejected: Rejected) -> None:
+def _write(writer: Writer, points: Sequence[Encodable], rejected: Rejected) -> None:
     if not points:
         return
     try:
@@ -48,7 +48,7 @@ def _write(writer: Writer, points: Sequence[Point], rejected: Rejected) -> None:
         _split(writer, points, rejected)
 
 
-def _split(writer: Writer, points: Sequence[Point], rejected: Rejected) -> None:
+def _split(writer: Writer, points: Sequence[Encodable], rejected: Rejected) -> None:
     middle = len(points) // 2
     _write(writer, points[:middle], rejected)
     _write(writer, points[middle:], rejected)

@@ -15,7 +15,7 @@ from requests.models import Response
 from requests.sessions import Session
 
 from hub.write.errors import AuthError, Retryable, WriteError, classify
-from hub.write.point import Point
+from hub.write.point import Encodable
 
 
 def _quote_identifier(name: str) -> str:
@@ -92,7 +92,7 @@ class InfluxV1Writer:
                 raise Retryable(f"{self.name}: cannot create database {self.database!r}: {result['error']}")
         self._ensured = True
 
-    def write(self, points: Sequence[Point]) -> None:
+    def write(self, points: Sequence[Encodable]) -> None:
         """POST the points to /write; 204 means durably accepted."""
         if not points:
             return

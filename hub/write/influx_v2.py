@@ -18,7 +18,7 @@ from influxdb_client.domain.write_precision import WritePrecision
 from influxdb_client.rest import ApiException
 
 from hub.write.errors import Retryable, WriteError, classify
-from hub.write.point import Point
+from hub.write.point import Encodable
 
 # The client's "enum" members are plain strings, though its write() is annotated with the class.
 _MS = cast(WritePrecision, WritePrecision.MS)
@@ -56,7 +56,7 @@ class InfluxV2Writer:
         )
         self._write_api = self._client.write_api(write_options=SYNCHRONOUS)
 
-    def write(self, points: Sequence[Point]) -> None:
+    def write(self, points: Sequence[Encodable]) -> None:
         """Write the points in one request; returning means the server accepted them (204)."""
         if not points:
             return

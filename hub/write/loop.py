@@ -10,13 +10,11 @@ import logging
 import threading
 
 from hub.buffer.store import Store
-from hub.validate.validator import Message, validate
 from hub.write.backoff import Backoff
 from hub.write.base import Writer
 from hub.write.batch import write_batch
 from hub.write.errors import Retryable, WriteError
-from hub.write.point import Point
-from hub.write.schema import points_for
+from hub.write.point import EncodedLine
 
 log = logging.getLogger("cityhub.write")
 
@@ -56,23 +54,16 @@ class WriteLoop:
         rows = self.store.oldest(self.batch)
         if not rows:
             return 0
-        points: list[Point] = []
+        points: list[EncodedLine] = []
         owner: dict[int, int] = {}
-        rejected_rows: list[tuple[int, str]] = []
         for row in rows:
-            msg = validate(row.topic, row.message.encode(), max_bytes=1 << 30)
-            if not isinstance(msg, Message):
-                rejected_rows.append((row.id, f"buffered message no longer valid: {msg.reason}"))
-                continue
-            for point in points_for(msg, row.received_ms):
+            for line in row.lines.split("\n"):
+                point = EncodedLine(line)
                 owner[id(point)] = row.id
                 points.append(point)
         refused = write_batch(self.writer, points)
-        seen = {row_id for row_id, _ in rejected_rows}
-        for point, reason in refused:
-            row_id = owner[id(point)]
-            if row_id not in seen:
-                seen.add(row_id)
-                rejected_rows.append((row_id, reason))
-        self.store.written([r.id for r in rows], rejected_rows)
+        rejected_rows: dict[int, str] = {}
+        for refused_point, reason in refused:
+            rejected_rows.setdefault(owner[id(refused_point)], reason)
+        self.store.written([r.id for r in rows], list(rejected_rows.items()))
         return len(rows)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Protocol
 
 FieldValue = float | int | bool | str
 
@@ -118,3 +119,19 @@ class Point:
                 text = _field_value(key, field_value)
             parts.append(f"{name}={text}")
         return f"{series} {','.join(parts)} {self.ts_ms}"
+
+
+class Encodable(Protocol):
+    """Anything a writer can send: it knows its own line of line protocol."""
+
+    def to_line(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class EncodedLine:
+    """A point encoded at ingest and kept in the hub's buffer: written as it is."""
+
+    line: str
+
+    def to_line(self) -> str:
+        return self.line

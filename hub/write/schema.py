@@ -15,6 +15,8 @@ Every point's timestamp is the device timestamp, so a replayed message overwrite
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from hub.validate.kinds import KINDS
 from hub.validate.validator import Message
 from hub.write.point import FieldValue, Point
@@ -55,3 +57,11 @@ def points_for(msg: Message, received_ms: int) -> list[Point]:
         cmd_id = str(data.pop("id", "") or "")
         return [Point("command_ack", dict(tags, cmd_id=cmd_id), data, msg.ts_ms)]
     raise ValueError(f"no storage schema for channel {msg.channel!r}")
+
+
+Encoder = Callable[[Message, int], str]
+
+
+def lines_for(msg: Message, received_ms: int) -> str:
+    """The message's points in line protocol, one per line: what the hub's buffer keeps for the writer."""
+    return "\n".join(point.to_line() for point in points_for(msg, received_ms))

@@ -83,13 +83,14 @@ def test_commit_batch_stores_messages_and_quarantines_rejections(store: Store) -
     assert newest_first.received_ms == rows[0].received_ms   # one batch, one receive time
 
 
-def test_buffered_message_is_the_validated_message(store: Store) -> None:
-    topic, _, msg = tele(7, total_l=1234.5)
-    store.commit_batch([(topic, b"ignored: the store keeps the validated form", msg)])
+def test_buffered_row_keeps_the_message_and_its_encoded_points(store: Store) -> None:
+    topic, payload, msg = tele(7, total_l=1234.5)
+    store.commit_batch([(topic, payload, msg)])
     [row] = store.oldest(1)
     assert row.topic == topic
-    again = validate(row.topic, row.message.encode())
-    assert again == msg
+    assert validate(row.topic, row.message.encode()) == msg, "the message as received, still valid"
+    assert row.lines.startswith("water_meter,device_id=wm-0001 "), row.lines
+    assert "seq=7i" in row.lines and "total_l=1234.5" in row.lines, row.lines
 
 
 def test_commit_batch_is_one_transaction(store: Store) -> None:
