@@ -282,3 +282,19 @@ def test_health_from_boards_without_commands_dropped_is_still_accepted() -> None
             "dropped": 0, "corrupt": 0, "connects": 1, "fw": "0.1.0"}
     msg = {"v": 1, "kind": "water_meter", "id": "wm-0001", "ts": 1, "seq": 1, "q": [], "data": data}
     assert not isinstance(validate("city/v1/wm-0001/health", json.dumps(msg).encode()), Rejection)
+
+
+def test_fast_path_tells_kinds_apart_when_several_are_registered(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hub.validate import validator
+    from hub.validate.kinds import KINDS, KindSchema
+
+    twin = KindSchema("water_meter_b", "water_meter_b", KINDS["water_meter"].tele, KINDS["water_meter"].evt)
+    monkeypatch.setitem(KINDS, "water_meter_b", twin)
+    adapter = validator._whole_message_adapter("status")
+    for kind in ("water_meter", "water_meter_b"):
+        msg = {"v": 1, "kind": kind, "id": "wm-0001", "ts": 1, "seq": 1, "q": [],
+               "data": {"state": "online", "fw": "0.1.0"}}
+        assert adapter.validate_json(json.dumps(msg)).kind == kind
+    with pytest.raises(ValueError):
+        adapter.validate_json(json.dumps({"v": 1, "kind": "coffee", "id": "wm-0001", "ts": 1, "seq": 1,
+                                          "q": [], "data": {"state": "online", "fw": "0.1.0"}}))
