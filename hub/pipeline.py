@@ -50,6 +50,7 @@ class Hub:
         self.source = MqttSource(settings.mqtt, settings.mqtt_client_id, settings.shared_group)
         self.write_loop = WriteLoop(self.store, self.writer, settings.write_batch)
         self._stop = threading.Event()
+        self._busy = threading.Event()   # the committer holds a batch it has not acknowledged yet
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
@@ -61,7 +62,13 @@ class Hub:
             t.start()
         self.source.start()
 
-    def stop(self) -> None:
+    def stop(self, drain_s: float = 5.0) -> None:
+        """Commit and acknowledge what was received, then disconnect (messages still arriving meanwhile are
+        committed too; whatever is committed but not acknowledged is redelivered later: writes are
+        idempotent)."""
+        deadline = time.monotonic() + drain_s
+        while time.monotonic() < deadline and (not self.source.queue.empty() or self._busy.is_set()):
+            time.sleep(0.02)
         self.source.stop()
         self._stop.set()
         for t in self._threads:
@@ -89,20 +96,46 @@ class Hub:
                     batch.append(q.get_nowait())
                 except queue.Empty:
                     break
-            while self.store.full() and not self._stop.is_set():
-                # bounded buffer: hold the acknowledgements, the broker keeps the rest
-                self.store.bump("backpressure_waits")
-                time.sleep(0.2)
-            items: list[tuple[str, bytes, Message | Rejection]] = [
-                (m.topic, m.payload, validate(m.topic, m.payload, self.settings.max_message_bytes)) for m in batch
-            ]
-            for topic, _, result in items:
-                if isinstance(result, Rejection):
-                    log.warning("quarantined a message on %s: %s", topic[:120], result.reason)
-            self.store.commit_batch(items)
-            for m in batch:
-                self.source.ack(m)
+            self._busy.set()
+            try:
+                self._commit(batch)
+            finally:
+                self._busy.clear()
             self.write_loop.wake.set()
+
+    def _commit(self, batch: list[Incoming]) -> None:
+        while self.store.full() and not self._stop.is_set():
+            # bounded buffer: hold the acknowledgements, the broker keeps the rest
+            self.store.bump("backpressure_waits")
+            time.sleep(0.2)
+        fresh = []
+        for m in batch:
+            if m.retained and m.topic.endswith("/status"):
+                # the broker replays retained status on every (re)subscribe: it tells presence, but it is not
+                # a new event, so it is not stored again as a point
+                replay = validate(m.topic, m.payload, self.settings.max_message_bytes)
+                if isinstance(replay, Message):
+                    self.store.note_presence(replay)
+            else:
+                fresh.append(m)
+        items: list[tuple[str, bytes, Message | Rejection]] = [
+            (m.topic, m.payload, validate(m.topic, m.payload, self.settings.max_message_bytes)) for m in fresh
+        ]
+        for topic, _, result in items:
+            if isinstance(result, Rejection):
+                log.warning("quarantined a message on %s: %s", topic[:120], result.reason)
+        try:
+            self.store.commit_batch(items)
+        except Exception:
+            # one message the store cannot take must not stop ingestion: commit one by one, quarantine it
+            log.exception("committing a batch failed; retrying message by message")
+            for topic, payload, result in items:
+                try:
+                    self.store.commit_batch([(topic, payload, result)])
+                except Exception as exc:  # noqa: BLE001  quarantined with the reason, ingestion goes on
+                    self.store.commit_batch([(topic, payload, Rejection("hub_error", f"hub could not store it: {exc}"))])
+        for m in batch:
+            self.source.ack(m)
 
     def stats(self) -> HubStats:
         c = self.store.counters()

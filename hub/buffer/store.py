@@ -109,6 +109,7 @@ class Store:
         self.max_rows = max_rows
         self.quarantine_max_rows = quarantine_max_rows
         self.encode = encode or lines_for
+        self._status_ts: dict[str, int] = {}   # last status point time per device (see _status_time)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -131,7 +132,7 @@ class Store:
         for i, (topic, payload, result) in enumerate(items):   # outside the lock: the writer needs it too
             if isinstance(result, Message):
                 try:
-                    encoded.append(self.encode(result, ts))
+                    encoded.append(self.encode(result, self._status_time(result, ts)))
                 except ValueError as exc:
                     items[i] = (topic, payload, Rejection("unencodable", f"cannot store this message: {exc}"))
                     encoded.append("")
@@ -167,6 +168,15 @@ class Store:
                 raise
             self._rows += counts.get("accepted", 0)
         return counts
+
+    def _status_time(self, msg: Message, ts: int) -> int:
+        """Status points are stamped on arrival; a will and the next birth can arrive in one batch, so each
+        device's status times are kept strictly increasing (no point overwrites another)."""
+        if msg.channel != "status":
+            return ts
+        stamp = max(ts, self._status_ts.get(msg.device_id, 0) + 1)
+        self._status_ts[msg.device_id] = stamp
+        return stamp
 
     def _evict_quarantine(self) -> None:
         """Keep the newest quarantine_max_rows rows: a flood of bad messages cannot fill the disk."""
@@ -204,6 +214,11 @@ class Store:
             " last_seen_ms = excluded.last_seen_ms",
             (msg.device_id, msg.kind, int(d["state"] == "online"), d["fw"], ts))
 
+    def note_presence(self, msg: Message) -> None:
+        """A retained status replayed by the broker: update presence only (no point, no counters)."""
+        with self._lock:
+            self._presence(msg, now_ms())
+
     def _bump(self, name: str, value: int) -> None:
         self._db.execute("INSERT INTO counters (name, value) VALUES (?, ?)"
                          " ON CONFLICT DO UPDATE SET value = value + excluded.value", (name, value))
@@ -214,8 +229,7 @@ class Store:
 
     def buffered(self) -> int:
         with self._lock:
-            row = self._db.execute("SELECT COUNT(*) FROM buffer").fetchone()
-        return int(row[0])
+            return self._rows
 
     def full(self) -> bool:
         with self._lock:
@@ -243,6 +257,7 @@ class Store:
                 self._bump("written", len(ids) - len(rejected))
                 if rejected:
                     self._bump("quarantined_refused_by_store", len(rejected))
+                    self._evict_quarantine()
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")

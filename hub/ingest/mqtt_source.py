@@ -29,6 +29,8 @@ class Incoming:
     payload: bytes
     mid: int
     qos: int
+    retained: bool = False
+    session: int = 0   # which broker connection delivered it: packet ids are only valid on that one
 
 
 class MqttSource:
@@ -38,6 +40,7 @@ class MqttSource:
         self.queue: queue.Queue[Incoming] = queue.Queue(maxsize=queue_size)
         self.connected = threading.Event()
         self.connects = 0
+        self.session = 0
         self.last_error = ""
         prefix = f"$share/{shared_group}/" if shared_group else ""
         self.topics = [(f"{prefix}city/v1/+/{channel}", 1) for channel in CHANNELS]
@@ -61,7 +64,9 @@ class MqttSource:
         self.client.loop_stop()
 
     def ack(self, item: Incoming) -> None:
-        if item.qos > 0:
+        # an id from an earlier connection may name another message now: never ack across connections
+        # (the broker redelivers those messages on the new one, and writes are idempotent)
+        if item.qos > 0 and item.session == self.session:
             self.client.ack(item.mid, item.qos)
 
     def _on_connect(self, client: mqtt.Client, userdata: object, flags: mqtt.ConnectFlags,
@@ -71,6 +76,7 @@ class MqttSource:
             log.error("%s", self.last_error)
             return
         self.connects += 1
+        self.session += 1
         client.subscribe(self.topics)
         self.connected.set()
         log.info("connected to mqtt://%s:%d (session present: %s)", self.address.host, self.address.port,
@@ -85,4 +91,4 @@ class MqttSource:
 
     def _on_message(self, client: mqtt.Client, userdata: object, msg: mqtt.MQTTMessage) -> None:
         # blocks when the queue is full: the broker then holds further messages (backpressure, no loss)
-        self.queue.put(Incoming(msg.topic, bytes(msg.payload), msg.mid, msg.qos))
+        self.queue.put(Incoming(msg.topic, bytes(msg.payload), msg.mid, msg.qos, bool(msg.retain), self.session))

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SCHEMA_VERSION = 1
+MAX_TS_MS = 7_258_118_400_000   # 2200-01-01: any later "timestamp" is a broken clock or a forged message
 DeviceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,31}$")]
 Flag = Literal["clock_unsynced", "backfilled", "sensor_fault"]
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -35,7 +36,7 @@ class Envelope(Strict):
             raise ValueError("v must be the integer 1")
         return value
     id: DeviceId
-    ts: Annotated[int, Field(ge=0, description="device timestamp, UTC epoch milliseconds")]
+    ts: Annotated[int, Field(ge=0, le=MAX_TS_MS, description="device timestamp, UTC epoch milliseconds")]
     seq: Count
     q: list[Flag] = Field(max_length=8)
     data: dict[str, object]
@@ -83,7 +84,7 @@ WaterAlarm = Literal["LEAK", "NIGHT_FLOW", "BURST", "TAMPER", "CABLE", "NO_CONSU
 class WaterMeterEvent(Strict):
     alarm: WaterAlarm
     state: Literal["raised", "cleared"]
-    since: Annotated[int, Field(ge=0)]
+    since: Annotated[int, Field(ge=0, le=MAX_TS_MS)]
     loss_lph: NonNeg
     total_l: NonNeg
     night_l: NonNeg | None = None

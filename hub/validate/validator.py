@@ -28,11 +28,6 @@ class Message:
     flags: tuple[str, ...]
     data: BaseModel
 
-    def to_json(self) -> str:
-        return json.dumps({"v": 1, "kind": self.kind, "id": self.device_id, "ts": self.ts_ms,
-                           "seq": self.seq, "q": list(self.flags),
-                           "data": self.data.model_dump(mode="json")}, separators=(",", ":"))
-
 
 @dataclass(frozen=True)
 class Rejection:

@@ -13,7 +13,7 @@ from hub.buffer.store import Store
 from hub.write.backoff import Backoff
 from hub.write.base import Writer
 from hub.write.batch import write_batch
-from hub.write.errors import Retryable, WriteError
+from hub.write.errors import WriteError
 from hub.write.point import EncodedLine
 
 log = logging.getLogger("cityhub.write")
@@ -33,11 +33,14 @@ class WriteLoop:
         while not stop.is_set():
             try:
                 wrote = self.write_once()
-            except (Retryable, WriteError) as exc:
+            except Exception as exc:
                 delay = self.backoff.next_delay(getattr(exc, "retry_after_s", None))
                 self.store.bump("write_retries")
                 if not self.failing:
-                    log.warning("InfluxDB write failed (%s); retrying with backoff, data stays buffered", exc)
+                    if isinstance(exc, WriteError):
+                        log.warning("InfluxDB write failed (%s); retrying with backoff, data stays buffered", exc)
+                    else:
+                        log.exception("write loop failed; retrying with backoff, data stays buffered")
                 self.failing, self.last_error = True, str(exc)
                 stop.wait(delay)
                 continue

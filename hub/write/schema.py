@@ -10,7 +10,11 @@
                 timestamped on arrival at the hub, because a last will is composed when the session opens.
 - ack        -> measurement `command_ack`; tags `device_id`, `kind`, `cmd_id` (replies of one pass share a
                 timestamp); fields `ok` (1/0), `op`, `reason`.
-Every point's timestamp is the device timestamp, so a replayed message overwrites itself.
+Every point's timestamp is the device timestamp, so a replayed message overwrites itself. Two exceptions:
+status points (above), and messages flagged `clock_unsynced`: a board that has never synced its clock
+since power-up counts from 2000-01-01 again at every boot, so those points are stored at
+2000-01-01T00:00:00Z + `seq` milliseconds (unique and idempotent per device, and plainly not a real time),
+with the board's own timestamp in the field `device_ts`.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from hub.validate.validator import Message
 from hub.write.point import FieldValue, Point
 
 FLAGS = ("backfilled", "clock_unsynced", "sensor_fault")
+UNSYNCED_BASE_MS = 946_684_800_000   # 2000-01-01T00:00:00Z
 
 
 def _fields(data: dict[str, object]) -> dict[str, FieldValue]:
@@ -37,6 +42,15 @@ def _fields(data: dict[str, object]) -> dict[str, FieldValue]:
 
 
 def points_for(msg: Message, received_ms: int) -> list[Point]:
+    points = _points(msg, received_ms)
+    if "clock_unsynced" in msg.flags and msg.channel != "status":
+        for point in points:
+            point.fields["device_ts"] = msg.ts_ms
+        return [Point(p.measurement, p.tags, p.fields, UNSYNCED_BASE_MS + msg.seq) for p in points]
+    return points
+
+
+def _points(msg: Message, received_ms: int) -> list[Point]:
     data = _fields(msg.data.model_dump())
     tags = {"device_id": msg.device_id, "kind": msg.kind}
     if msg.channel == "tele":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import paho.mqtt.client as mqtt
 
@@ -56,3 +57,43 @@ def test_bad_messages_are_quarantined_with_reasons_and_good_ones_still_stored(
     assert "total_l" in reasons["data"]
     stored = influxdb.points("SELECT seq FROM water_meter", db=DB)
     assert [r["seq"] for r in stored] == [7], "the valid message after the bad ones was stored"
+
+
+def test_a_message_the_store_cannot_take_is_quarantined_and_ingestion_goes_on(
+        hub: Hub, influxdb: InfluxDB1, mosquitto: Mosquitto) -> None:
+    original = hub.store.encode
+
+    def failing_on_13(msg, received_ms):  # type: ignore[no-untyped-def]
+        if msg.seq == 13:
+            raise RuntimeError("disk on fire")
+        return original(msg, received_ms)
+
+    hub.store.encode = failing_on_13
+    _publish(mosquitto, [("city/v1/wm-0001/tele", _envelope(seq=s, ts=1795132800000 + s)) for s in (12, 13, 14)])
+    settle(hub)
+    assert hub.store.counters()["quarantined_hub_error"] == 1
+    [row] = [q for q in hub.store.quarantined() if q.category == "hub_error"]
+    assert "disk on fire" in row.reason
+    stored = influxdb.points("SELECT seq FROM water_meter", db=DB)
+    assert sorted(r["seq"] for r in stored) == [12, 14], "the messages around the bad one were stored"
+
+
+def test_retained_status_replayed_on_reconnect_is_not_stored_twice(
+        hub: Hub, influxdb: InfluxDB1, mosquitto: Mosquitto) -> None:
+    status = json.dumps({"v": 1, "kind": "water_meter", "id": "wm-0007", "ts": 1795132800000, "seq": 0, "q": [],
+                         "data": {"state": "online", "fw": "0.1.0"}}).encode()
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="board-7")
+    client.connect(mosquitto.host, mosquitto.port)
+    client.loop_start()
+    client.publish("city/v1/wm-0007/status", status, qos=1, retain=True).wait_for_publish(5)
+    client.loop_stop()
+    client.disconnect()
+    settle(hub)
+    hub.source.client.reconnect()     # the broker replays retained messages on the new subscription
+    deadline = time.monotonic() + 10
+    while hub.source.connects < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    settle(hub)
+    points = influxdb.points("SELECT online FROM device_status WHERE device_id = 'wm-0007'", db=DB)
+    assert len(points) == 1, points
+    assert {d: o for d, _, o, _, _ in hub.store.iter_devices()}["wm-0007"] is True

@@ -283,3 +283,24 @@ def test_quarantine_keeps_only_the_newest_rows_and_counts_the_evicted(path: Path
     counters = small.counters()
     assert counters["quarantine_evicted"] == 3 and counters["quarantined_malformed"] == 6, counters
     small.close()
+
+
+def test_will_and_birth_in_one_batch_get_distinct_status_times(store: Store) -> None:
+    store.commit_batch([status("offline"), status("online")])
+    times = [row.lines.rsplit(" ", 1)[1] for row in store.oldest(10)]
+    assert len(set(times)) == 2 and times == sorted(times), times
+
+
+def test_unsynced_readings_are_stored_at_2000_plus_seq_with_the_board_time_kept(store: Store) -> None:
+    topic = f"city/v1/{DEVICE}/tele"
+    data = {"total_l": 1.0, "pulses": 1, "litres": 1.0, "flow_min_lph": 0.0, "flow_max_lph": 60.0,
+            "night_min_lph": None, "period_s": 900, "bounces": 0}
+    items = []
+    for seq in (41, 42):
+        payload = json.dumps({"v": 1, "kind": "water_meter", "id": DEVICE, "ts": 946_684_800_000 + 900_000,
+                              "seq": seq, "q": ["clock_unsynced"], "data": data}).encode()
+        items.append((topic, payload, validate(topic, payload)))
+    store.commit_batch(items)
+    lines = [row.lines for row in store.oldest(10)]
+    assert [line.rsplit(" ", 1)[1] for line in lines] == ["946684800041", "946684800042"], lines
+    assert all("device_ts=946685700000i" in line for line in lines), lines
