@@ -1,16 +1,14 @@
 # main.py The board's entry point: load config, build the app, run; any crash resets the board
 import sys
-import json
 import time
 
 
 def main():
     from cityfw.hal.esp32 import Esp32Board
-    from cityfw.core import boot
-    with open("/config.json") as f:
-        cfg = json.load(f)
+    from cityfw.core import boot, config
+    cfg = config.read("/config.json")
     board = Esp32Board(cfg)
-    boot.run(board, "/config.json")
+    boot.run(board, cfg)
 
 
 try:

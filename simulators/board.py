@@ -114,19 +114,22 @@ class SimPulseInput:
     CUT_MV = 3300
 
     def __init__(self) -> None:
-        self.on_edge: Callable[[int], None] | None = None
+        self.on_edge: Callable[[int, bool], None] | None = None
         self.stuck = False   # contact stuck closed: no edges, level active
         self.cut = False     # cable cut: no edges, sense at supply voltage
         self.edges = 0
 
-    def attach(self, on_edge: Callable[[int], None]) -> None:
+    def attach(self, on_edge: Callable[[int, bool], None]) -> None:
         self.on_edge = on_edge
+
+    PULSE_MS = 100   # how long the meter's contact stays closed per pulse
 
     def pulse(self, ticks_ms: int) -> None:
         if self.stuck or self.cut or self.on_edge is None:
             return
         self.edges += 1
-        self.on_edge(ticks_ms)
+        self.on_edge(ticks_ms, True)
+        self.on_edge(ticks_ms + self.PULSE_MS, False)
 
     def level(self) -> int:
         return 1 if self.stuck else 0

@@ -27,7 +27,7 @@ class WaterMeterModel:
     prefix = "wm"
     faults = WATER_FAULTS
 
-    def __init__(self, rng: random.Random, litres_per_pulse: float = 1.0) -> None:
+    def __init__(self, rng: random.Random, litres_per_pulse: int = 1) -> None:
         self.building = WaterBuilding(rng)
         self.meter = PulseMeter(litres_per_pulse)
         self.board: SimBoard | None = None

@@ -11,6 +11,20 @@ from cityfw.apps.water_alarms import WaterAlarms, DEFAULTS, MIN_MS
 
 KIND = "water_meter"
 APP_DEFAULTS = DEFAULTS
+
+
+def APP_CHECK(c):
+    # rules beyond "a non-negative number of the default's type" (core/config.py)
+    from cityfw.core.config import ConfigError
+    if c["litres_per_pulse"] < 1:
+        raise ConfigError("config: app.litres_per_pulse must be at least 1")
+    if c["tele_s"] % 60:
+        raise ConfigError("config: app.tele_s must be whole minutes (a multiple of 60), or 0 for none")
+    if c["night_start_h"] > 23 or c["night_end_h"] > 23:
+        raise ConfigError("config: app.night_start_h and night_end_h are hours 0-23")
+    for key in ("leak_still_min", "leak_window_h", "burst_min"):
+        if c[key] < 1:
+            raise ConfigError("config: app.%s must be at least 1" % key)
 JUMP_MS = 6 * 3600 * 1000   # a wall-clock step larger than this (or backwards) is a correction, not time
 
 
@@ -27,7 +41,9 @@ class WaterMeterApp:
         self.pulse.attach(self.counter.on_edge)
         self.store = StateFile(board.fs_root + "/water_state.json")
         st = self.store.load() or {}
-        self.total_l = st.get("total_l", 0.0)
+        # whole litres in an integer: ESP32 MicroPython floats are single precision and would stop
+        # counting above 16,777,216 L (litres_per_pulse is a whole number, checked in config)
+        self.total_l = int(st.get("total_l", 0))
         self.alarms = WaterAlarms(self.c, st.get("alarms"))
         self.minute_start = None
         self._saved_at = st.get("saved_at")   # wall time of the last save, on the clock of that moment
@@ -35,7 +51,7 @@ class WaterMeterApp:
 
     def _reset_period(self):
         self.p_pulses = 0
-        self.p_litres = 0.0
+        self.p_litres = 0
         self.p_min = None
         self.p_max = None
 

@@ -19,24 +19,30 @@ def app_module(kind):
 def build(board, raw_cfg):
     # returns a ready Supervisor; raises ConfigError on a bad configuration
     module = app_module(raw_cfg.get("kind"))
-    saved = overrides_file(board).load()
+    cfg = config.check(raw_cfg, module.APP_DEFAULTS, getattr(module, "APP_CHECK", None))   # the installed configuration must be valid
+    store = overrides_file(board)
+    saved = store.load()
     if saved:
-        raw_cfg = dict(raw_cfg)
+        # thresholds set from the hub; if they no longer pass (e.g. a newer firmware dropped a key), the
+        # board runs on its installed configuration rather than resetting in a loop
+        raw = dict(raw_cfg)
         app = dict(raw_cfg.get("app") or {})
         for key in saved:
             app[key] = saved[key]
-        raw_cfg["app"] = app
-    cfg = config.check(raw_cfg, module.APP_DEFAULTS)
+        raw["app"] = app
+        try:
+            cfg = config.check(raw, module.APP_DEFAULTS, getattr(module, "APP_CHECK", None))
+        except config.ConfigError:
+            store.save({})
     app = module.App(board, cfg)
-    return Supervisor(board, cfg, app, module.APP_DEFAULTS)
+    sup = Supervisor(board, cfg, app, module.APP_DEFAULTS)
+    sup.app_check = getattr(module, "APP_CHECK", None)
+    return sup
 
 
-def run(board, config_path, loop_ms=200):
+def run(board, raw_cfg, loop_ms=200):
     # the board's forever loop; an exception escapes to main.py, which resets the board
-    with open(config_path) as f:
-        import json
-        raw = json.load(f)
-    sup = build(board, raw)
+    sup = build(board, raw_cfg)
     while True:
         sup.run_once()
         board.sleep_ms(loop_ms)

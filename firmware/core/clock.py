@@ -12,7 +12,6 @@ class Clock:
         self.rtc = rtc
         self.synced = False
         self._last_try = None
-        self._last_ok = None
 
     def now_ms(self):
         return self.rtc.now_ms()
@@ -44,5 +43,4 @@ class Clock:
             ok = False
         if ok:
             self.synced = True
-            self._last_ok = self._last_try
         return ok

@@ -44,7 +44,7 @@ def _set_config(sup, cmd_id, params):
         app_cfg[key] = params[key]
     try:
         cfg = check({"device_id": sup.device_id, "kind": sup.kind, "mqtt": sup.cfg["mqtt"], "app": app_cfg},
-                    defaults)
+                    defaults, sup.app_check)
     except ConfigError as e:
         return _reply(cmd_id, "set_config", False, str(e))
     sup.cfg["app"] = cfg["app"]

@@ -42,7 +42,8 @@ def merged(defaults, given):
     return out
 
 
-def check(cfg, app_defaults=None):
+def check(cfg, app_defaults=None, app_check=None):
+    # app_check(app_cfg): the app's own rules (ranges that depend on each other), raises ConfigError
     # fills in defaults (core, then the app's) and raises ConfigError naming the first problem
     cfg = merged(DEFAULTS, cfg)
     if app_defaults:
@@ -58,15 +59,26 @@ def check(cfg, app_defaults=None):
         for key in cfg["app"]:
             if key not in app_defaults:
                 raise ConfigError("config: unknown app setting '%s'" % key)
-            want = app_defaults[key]
-            got = cfg["app"][key]
-            if isinstance(want, (int, float)) and not isinstance(want, bool):
-                if not isinstance(got, (int, float)) or isinstance(got, bool):
-                    raise ConfigError("config: app.%s must be a number" % key)
+            _check_value(key, app_defaults[key], cfg["app"][key])
+    if app_check:
+        app_check(cfg["app"])
     return cfg
 
 
-def load(path, app_defaults=None):
+def _check_value(key, want, got):
+    # thresholds keep the type of their default (a whole number stays whole) and are never negative
+    if isinstance(want, bool) or not isinstance(want, (int, float)):
+        return
+    if not isinstance(got, (int, float)) or isinstance(got, bool):
+        raise ConfigError("config: app.%s must be a number" % key)
+    if isinstance(want, int) and not isinstance(got, int):
+        raise ConfigError("config: app.%s must be a whole number" % key)
+    if got < 0:
+        raise ConfigError("config: app.%s may not be negative" % key)
+
+
+def read(path):
+    # the raw configuration file; ConfigError when it is missing or not JSON
     try:
         with open(path) as f:
             raw = json.load(f)
@@ -74,4 +86,4 @@ def load(path, app_defaults=None):
         raise ConfigError("config: cannot read " + path)
     except ValueError:
         raise ConfigError("config: " + path + " is not valid JSON")
-    return check(raw, app_defaults)
+    return raw

@@ -45,7 +45,10 @@ class Link:
                 self.drop("wifi lost")
             if self._due(self._wifi_next):
                 w = self.cfg["wifi"]
-                self.board.wifi.connect(w["ssid"], w["password"])
+                try:
+                    self.board.wifi.connect(w["ssid"], w["password"])
+                except OSError as e:   # the radio refused ("Wifi Internal Error"): try again later
+                    self.last_error = "wifi: %s" % e
                 self._wifi_next = self._later(self.wifi_backoff)
             if not self.board.wifi.isconnected():
                 return
@@ -55,6 +58,7 @@ class Link:
             try:
                 self._open_session()
                 self.mqtt_backoff.reset()
+                self._mqtt_next = None   # a stale deadline would read as "far future" once ticks wrap
             except (OSError, MQTTError) as e:
                 self.drop("broker: %s" % e)
 
@@ -79,10 +83,10 @@ class Link:
         if self.on_command is not None and topic == message.topic(self.device_id, message.CMD):
             self.on_command(payload)
 
-    def publish(self, topic, payload, dup=False):
+    def publish(self, topic, payload):
         # QoS 1: returns after the broker's PUBACK; an OSError drops the session (the caller keeps the message)
         try:
-            self.client.publish(topic, payload, False, 1, dup)
+            self.client.publish(topic, payload, False, 1)
         except (OSError, MQTTError) as e:
             self.drop("publish: %s" % e)
             raise OSError("link down")

@@ -7,6 +7,12 @@ _CONNACK_REASONS = ("accepted", "unacceptable protocol version", "identifier rej
 
 # control packet types (high nibble of the fixed header)
 _PUBLISH, _PUBACK, _SUBACK, _PINGRESP = 3, 4, 9, 13
+MAX_INCOMING = 4096   # larger incoming packets are read in pieces and dropped (acked, counted), never held
+
+import errno
+# errors that mean the connection is dead (MicroPython's errno has no EPIPE: Linux numbers as fallback)
+_FATAL = tuple(getattr(errno, name, num) for name, num in
+               (("ECONNRESET", 104), ("ENOTCONN", 107), ("ECONNABORTED", 103), ("EPIPE", 32)))
 
 
 class MQTTError(Exception):
@@ -59,6 +65,7 @@ class MQTTClient:
         self._ticks = ticks_ms
         self._diff = ticks_diff
         self.timeout_ms = timeout_ms
+        self.oversized = 0   # incoming messages over MAX_INCOMING, dropped
         self._sock = None
         self._cb = None
         self._pid = 0
@@ -108,6 +115,12 @@ class MQTTClient:
             shift += 7
             if shift > 21:
                 raise OSError("bad remaining length")
+        if n > MAX_INCOMING:
+            head = self._read(64)   # enough for a topic header and packet id to acknowledge it
+            left = n - 64
+            while left:
+                left -= len(self._read(min(left, 256)))
+            return first | 0x100, head   # 0x100: marks a truncated packet for _handle
         return first, (self._read(n) if n else b"")
 
     def _next_pid(self):
@@ -116,7 +129,8 @@ class MQTTClient:
 
     def _handle(self, hdr, body):
         # dispatch one incoming packet; returns its type
-        t = hdr >> 4
+        truncated = hdr & 0x100
+        t = (hdr & 0xFF) >> 4
         if t == _PUBLISH:
             qos = (hdr >> 1) & 3
             tlen = (body[0] << 8) | body[1]
@@ -124,7 +138,9 @@ class MQTTClient:
             i = 2 + tlen
             if qos:
                 i += 2  # packet id
-            if self._cb is not None:
+            if truncated:
+                self.oversized += 1
+            elif self._cb is not None:
                 self._cb(topic, bytes(body[i:]))
             if qos == 1:  # acked after the callback ran: at-least-once (qos 2 is never granted, see subscribe)
                 self._send(b"\x40\x02" + body[i - 2:i])
@@ -234,7 +250,9 @@ class MQTTClient:
                 self._sock.settimeout(0)
                 try:
                     first = self._sock.recv(1)
-                except OSError:  # BlockingIOError on CPython, EAGAIN on MicroPython: nothing waiting
+                except OSError as e:  # BlockingIOError on CPython, EAGAIN on MicroPython: nothing waiting
+                    if e.args and e.args[0] in _FATAL:   # but a reset connection is a dead session
+                        raise
                     first = None
                 self._sock.settimeout(timeout)
                 if first is None:

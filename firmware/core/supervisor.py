@@ -9,12 +9,14 @@ from cityfw.core.outbox import Outbox
 
 FW_VERSION = "0.1.0"
 SEND_PER_PASS = 32   # messages sent per pass at most, so the loop stays responsive while backfilling
+SEND_BUDGET_MS = 5000
 
 
 class Supervisor:
     def __init__(self, board, cfg, app, app_defaults=None):
         self.board = board
         self.app_defaults = app_defaults
+        self.app_check = None   # the app's own configuration rules (set by boot.build)
         self.cfg = cfg
         self.app = app
         self.kind = cfg["kind"]
@@ -90,6 +92,10 @@ class Supervisor:
         self.board.watchdog.feed()
 
     def _send(self):
+        # at most SEND_PER_PASS messages and SEND_BUDGET_MS of network time per pass; each delivered message
+        # is progress, so it feeds the watchdog (a slow but working broker must not reset the board)
+        b = self.board
+        start = b.net_ticks_ms()
         for _ in range(SEND_PER_PASS):
             rec = self.outbox.peek()
             if rec is None:
@@ -101,6 +107,9 @@ class Supervisor:
                 return
             self.outbox.ack()
             self.sent += 1
+            b.watchdog.feed()
+            if b.net_ticks_diff(b.net_ticks_ms(), start) >= SEND_BUDGET_MS:
+                return
 
     def _command(self, payload):
         # called from inside the MQTT client: only queue; answered on the next pass

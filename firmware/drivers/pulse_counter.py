@@ -10,17 +10,26 @@ class PulseCounter:
         self.lockout_ms = lockout_ms
         self.count = 0          # accepted pulses since boot
         self.bounces = 0        # edges rejected by the lockout
-        self.last_edge = None   # ticks of the last accepted edge
+        self.last_edge = None   # ticks of the last accepted closure
+        self.last_open = None   # ticks of the last opening
         self._taken = 0
 
-    def on_edge(self, ticks):
-        last = self.last_edge
-        # ticks wrap (2**30 ms): after > 2**29 ms of silence the diff turns negative; that is a long gap, not bounce
-        if last is not None and 0 <= self.ticks_diff(ticks, last) < self.lockout_ms:
+    def on_edge(self, ticks, closed=True):
+        # closed: the contact closed (falling edge); False: it opened (rising edge, when the pin reports both).
+        # A closure counts only when the contact had been open for lockout_ms: the bounces of a contact that
+        # opens after a long closure are closures too, right after the opening.
+        if not closed:
+            self.last_open = ticks
+            return
+        if self._recent(ticks, self.last_edge) or self._recent(ticks, self.last_open):
             self.bounces += 1
             return
         self.last_edge = ticks
         self.count += 1
+
+    def _recent(self, ticks, then):
+        # ticks wrap (2**30 ms): after > 2**29 ms of silence the diff turns negative; that is a long gap
+        return then is not None and 0 <= self.ticks_diff(ticks, then) < self.lockout_ms
 
     def take(self):
         # pulses accepted since the previous take()

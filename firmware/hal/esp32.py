@@ -27,9 +27,13 @@ class Rtc:
         return time.ticks_diff(a, b)
 
     def sync(self):
-        import ntptime
-        ntptime.settime()
-        return True
+        # any failure (timeout, short or odd reply) is "not synced"; a time before 2024 is not believed
+        try:
+            import ntptime
+            ntptime.settime()
+        except Exception:
+            return False
+        return time.gmtime()[0] >= 2024
 
 
 class Wifi:
@@ -38,6 +42,8 @@ class Wifi:
         self.wlan.active(True)
 
     def connect(self, ssid, password):
+        if self.wlan.status() == network.STAT_CONNECTING:
+            return   # an association in progress: do not abort it
         self.wlan.disconnect()
         self.wlan.connect(ssid, password)
 
@@ -58,7 +64,10 @@ class PulseInput:
             self.adc.atten(machine.ADC.ATTN_11DB)
 
     def attach(self, on_edge):
-        self.pin.irq(lambda p: on_edge(time.ticks_ms()), machine.Pin.IRQ_FALLING)
+        # both edges: the driver needs the openings to tell a closure from the bounce of an opening
+        pin = self.pin
+        pin.irq(lambda p: on_edge(time.ticks_ms(), pin.value() == 0),
+                machine.Pin.IRQ_FALLING | machine.Pin.IRQ_RISING)
 
     def level(self):
         return 1 - self.pin.value()   # 1 = contact closed
@@ -68,7 +77,7 @@ class PulseInput:
 
 
 class Esp32Board:
-    def __init__(self, cfg, fs_root="/data", wdt_ms=30000):
+    def __init__(self, cfg, fs_root="/data", wdt_ms=60000):
         self.fs_root = fs_root
         try:
             os.mkdir(fs_root)   # first boot after flashing: the data directory does not exist yet

@@ -26,6 +26,8 @@ autosave_interval 30
 max_queued_messages 0
 max_queued_bytes 0
 max_inflight_messages 100
+# nothing legitimate is this large (boards drop commands over 4 KiB, the hub refuses messages over 16 KiB)
+max_packet_size 65536
 # stderr, not stdout: mosquitto does not flush stdout, so with stdout redirected to the log file
 # nothing would show up there until exit. Both streams go to <data_dir>/mosquitto.log anyway.
 log_dest stderr

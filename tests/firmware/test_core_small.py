@@ -7,7 +7,7 @@ from cityfw.core import commands
 from cityfw.core.alarms import AlarmSet
 from cityfw.core.backoff import Backoff
 from cityfw.core.clock import RESYNC_MS, RETRY_MS, Clock
-from cityfw.core.config import DEFAULTS, ConfigError, check, load
+from cityfw.core.config import DEFAULTS, ConfigError, check, read
 from cityfw.core.state_file import StateFile
 from support import TICKS_PERIOD, FakeClock, raises, scratch_dir
 
@@ -186,8 +186,22 @@ def test_config_non_number_threshold_is_an_error():
     for bad in ("900", True, None, [900], {"s": 900}):
         e = raises(ConfigError, check, base_cfg(app={"tele_s": bad}), APP)
         assert "app.tele_s must be a number" in str(e), (bad, str(e))
-    cfg = check(base_cfg(app={"tele_s": 450.0, "night_factor": 2}), APP)
-    assert cfg["app"]["tele_s"] == 450.0 and cfg["app"]["night_factor"] == 2, "int and float both numbers"
+    cfg = check(base_cfg(app={"tele_s": 450, "night_factor": 2}), APP)
+    assert cfg["app"]["tele_s"] == 450 and cfg["app"]["night_factor"] == 2, "an int where a float is expected"
+    from cityfw.apps.water_meter import APP_DEFAULTS
+    e = raises(ConfigError, check, base_cfg(app={"leak_estimate_h": 1.5}), APP_DEFAULTS)
+    assert "whole number" in str(e), str(e)
+    e = raises(ConfigError, check, base_cfg(app={"litres_per_pulse": -10}), APP_DEFAULTS)
+    assert "negative" in str(e), str(e)
+
+
+def test_water_meter_rules_refuse_values_that_would_break_the_app():
+    from cityfw.apps.water_meter import APP_CHECK, APP_DEFAULTS
+    for bad, words in (({"litres_per_pulse": 0}, "at least 1"), ({"tele_s": 90}, "multiple of 60"),
+                       ({"night_end_h": 24}, "0-23"), ({"leak_window_h": 0}, "at least 1")):
+        e = raises(ConfigError, check, base_cfg(app=bad), APP_DEFAULTS, APP_CHECK)
+        assert words in str(e), (bad, str(e))
+    assert check(base_cfg(app={"tele_s": 0}), APP_DEFAULTS, APP_CHECK)["app"]["tele_s"] == 0, "0 = no telemetry"
 
 
 def test_config_error_is_a_value_error():
@@ -197,15 +211,15 @@ def test_config_error_is_a_value_error():
 def test_config_load_reads_checks_and_reports_bad_files():
     root = scratch_dir("core_config")
     path = root + "/config.json"
-    e = raises(ConfigError, load, path, APP)
+    e = raises(ConfigError, read, path)
     assert "cannot read" in str(e), str(e)
     with open(path, "w") as f:
         f.write('{"device_id": "wm-1", ')
-    e = raises(ConfigError, load, path, APP)
+    e = raises(ConfigError, read, path)
     assert "not valid JSON" in str(e), str(e)
     with open(path, "w") as f:
         f.write(json.dumps(base_cfg(app={"leak_window_h": 12})))
-    cfg = load(path, APP)
+    cfg = check(read(path), APP)
     assert cfg["app"]["leak_window_h"] == 12 and cfg["app"]["tele_s"] == 900, cfg["app"]
 
 
@@ -324,6 +338,7 @@ class FakeSupervisor:
         self.kind = "water_meter"
         self.app = app or FakeApp()
         self.board = FakeBoard(root)
+        self.app_check = None
 
 
 def cmd(op, params=None, cmd_id="c1"):

@@ -336,3 +336,39 @@ def test_disconnect_and_close():
     c2, sock2, _ = connected()
     c2.close()
     assert bytes(sock2.out) == b"" and sock2.closed and not c2.connected
+
+
+def test_oversized_incoming_publish_is_acked_counted_and_dropped():
+    from cityfw.core.mqtt import MAX_INCOMING
+    got = []
+    c, sock, _ = connected()
+    sock.chunk = 4096
+    c.set_callback(lambda t, p: got.append((t, p)))
+    payload = b"x" * (MAX_INCOMING + 1000)
+    body = b"\x00\x03cmd\x00\x07" + payload
+    n = len(body)
+    remlen = bytes((n & 0x7F | 0x80, n >> 7))
+    sock.feed(b"\x32" + remlen + body)          # qos1, packet id 7
+    sock.feed(b"\x30\x06\x00\x03cmdk")          # a normal qos0 message after it
+    c.poll()
+    assert got == [("cmd", b"k")], ("the big one is dropped, the next one delivered", got[:1])
+    assert c.oversized == 1, c.oversized
+    assert bytes(sock.out) == b"\x40\x02\x00\x07", ("the big one is acked so it is not resent", bytes(sock.out))
+    assert c.connected, "the session stays up"
+
+
+def test_connection_reset_seen_by_poll_drops_the_session():
+    import errno
+
+    class ResetSock(FakeSock):
+        def recv(self, n):
+            raise OSError(errno.ECONNRESET)
+
+    c, sock, _ = connected()
+    c._sock = ResetSock()
+    try:
+        c.poll()
+        raised = False
+    except OSError:
+        raised = True
+    assert raised and not c.connected, "a reset is not 'no data'"

@@ -92,3 +92,18 @@ def test_line_state_thresholds():
         assert line_state(mv) == want, (mv, line_state(mv), want)
     assert line_state(2000, supply_mv=2200) == CUT, "thresholds follow the supply voltage"
     assert line_state(400, closed_fraction=0.1) == OPEN, "closed_fraction is honoured"
+
+
+def test_bounce_when_a_long_closure_opens_is_not_a_pulse():
+    # slow flow: the contact stays closed 2 s, then bounces as it opens; only the first closure counts
+    c = PulseCounter(lambda a, b: a - b, lockout_ms=50)
+    c.on_edge(1000, True)
+    c.on_edge(3000, False)     # opens after 2 s
+    c.on_edge(3003, True)      # bounce: closed again 3 ms later
+    c.on_edge(3006, False)
+    c.on_edge(3009, True)
+    c.on_edge(3012, False)
+    assert c.count == 1, ("one pulse", c.count)
+    assert c.bounces == 2, c.bounces
+    c.on_edge(5000, True)      # the next real pulse, long after the contact opened
+    assert c.count == 2, c.count

@@ -183,3 +183,36 @@ def test_commands_beyond_the_queue_are_counted_in_health():
     assert len(acks) == 8 and all(a["ok"] for a in acks), acks
     health = [r[2]["data"] for r in recs if r[1] == message.HEALTH][0]
     assert health["commands_dropped"] == 2, health
+
+
+def test_saved_thresholds_that_no_longer_pass_are_dropped_and_the_board_still_boots():
+    root = scratch_dir("sup_overrides")
+    with open(root + "/overrides.json", "w") as f:
+        f.write(json.dumps({"leak_estimate_h": 1.5}))   # saved by an older firmware that allowed it
+    sup, board, clock = start(root)
+    sup.run_once()
+    assert sup.cfg["app"]["leak_estimate_h"] == 6, "the installed default is used"
+    with open(root + "/overrides.json") as f:
+        assert json.loads(f.read()) == {}, "the bad overrides are forgotten"
+
+
+def test_backfill_is_sent_in_bounded_passes_and_feeds_the_watchdog_per_delivery():
+    from cityfw.core import supervisor as sup_mod
+
+    sup, board, clock = start(scratch_dir("sup_budget"))
+    for _ in range(100):
+        sup.emit(message.TELE, {"n": _})
+
+    class Link:
+        connected = True
+
+        def publish(self, topic, payload):
+            clock.advance(400)   # a slow broker: 0.4 s per PUBACK
+
+    sup.link = Link()
+    feeds = board.watchdog.feeds
+    sup._send()
+    sent = sup.sent
+    assert 0 < sent < sup_mod.SEND_PER_PASS, ("stopped by the time budget", sent)
+    assert sent * 400 >= sup_mod.SEND_BUDGET_MS, sent
+    assert board.watchdog.feeds - feeds == sent, "each delivery is progress"
