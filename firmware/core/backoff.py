@@ -1,4 +1,4 @@
-# backoff.py Provides Backoff: exponential reconnect delays with full jitter
+# backoff.py Provides Backoff: exponential reconnect delays, jittered uniformly in [base/2, ceiling]
 # Used for WiFi bring-up and broker reconnects, so a street of boards does not reconnect in lockstep.
 
 
