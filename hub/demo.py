@@ -62,7 +62,10 @@ def run_demo(opts: DemoOptions, out: Printer, stop: threading.Event) -> dict[str
             duration = opts.duration_ms if opts.duration_ms is not None else 10 * 365 * 86_400_000
             runner = threading.Thread(target=fleet.run, args=(duration, stop), name="fleet", daemon=True)
             runner.start()
-            _watch(hub, fleet, runner, out)
+            try:
+                _watch(hub, fleet, runner, out)
+            except KeyboardInterrupt:
+                out("Ctrl-C: stopping the fleet, then the hub, then the services ...")
             stop.set()
             runner.join(timeout=60)
             fleet.shutdown()
@@ -74,8 +77,8 @@ def run_demo(opts: DemoOptions, out: Printer, stop: threading.Event) -> dict[str
                 state = "open" if row.open else "cleared"
                 out(f"  alarm {row.alarm} on {row.device_id}: {state}, ~{row.loss_lph:.0f} L/h lost, "
                     f"since {_when(row.since_ms)}")
-            out(f"Query it: curl -G '{influx.url}/query' --data-urlencode 'db={opts.database}' "
-                "--data-urlencode 'q=SELECT * FROM alarm'")
+            out(f"The data stays in {opts.data_dir}; see the alarms again with: "
+                f"cityhub alarms list --data-dir {opts.data_dir / 'hub'}")
             return hub.store.counters()
     finally:
         influx.stop()
