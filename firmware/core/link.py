@@ -22,6 +22,7 @@ class Link:
         self.connected = False
         self.on_command = None     # callback(payload_bytes)
         self.connects = 0          # successful broker sessions since boot
+        self._oversized_before = 0  # oversized commands dropped by earlier sessions' clients
         self.last_error = ""
         self._wifi_next = None
         self._mqtt_next = None
@@ -70,6 +71,8 @@ class Link:
                             self.device_id, m["user"], m["password"], m["keepalive_s"],
                             board.net_ticks_ms, board.net_ticks_diff, m["timeout_ms"])
         client.set_callback(self._incoming)
+        if self.client is not None:
+            self._oversized_before += self.client.oversized
         status = message.topic(self.device_id, message.STATUS)
         self.client = client
         client.connect(clean_session=False, will=(status, self.status_message("offline"), True, 1))
@@ -78,6 +81,10 @@ class Link:
         self.connected = True
         self.connects += 1
         self.last_error = ""
+
+    def oversized(self):
+        # incoming commands too large to hold (dropped by the MQTT client) since boot
+        return self._oversized_before + (self.client.oversized if self.client is not None else 0)
 
     def _incoming(self, topic, payload):
         if self.on_command is not None and topic == message.topic(self.device_id, message.CMD):

@@ -33,7 +33,7 @@ class Supervisor:
         self._health_every_ms = cfg["report"]["health_s"] * 1000
         self._next_health = 0
         self._commands = []
-        self.commands_dropped = 0   # commands beyond the queue of 8 per pass; reported in health
+        self.commands_dropped = 0   # commands beyond the queue of 8 per pass (+ oversized ones, in health)
 
     def _status(self, state):
         msg = message.envelope(self.kind, self.device_id, self.clock.now_ms(), self.outbox.last_seq,
@@ -66,7 +66,7 @@ class Supervisor:
             "dropped": self.outbox.dropped,
             "corrupt": self.outbox.corrupt,
             "connects": self.link.connects,
-            "commands_dropped": self.commands_dropped,
+            "commands_dropped": self.commands_dropped + self.link.oversized(),
             "fw": FW_VERSION,
         }
 

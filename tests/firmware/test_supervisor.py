@@ -216,3 +216,14 @@ def test_backfill_is_sent_in_bounded_passes_and_feeds_the_watchdog_per_delivery(
     assert 0 < sent < sup_mod.SEND_PER_PASS, ("stopped by the time budget", sent)
     assert sent * 400 >= sup_mod.SEND_BUDGET_MS, sent
     assert board.watchdog.feeds - feeds == sent, "each delivery is progress"
+
+
+def test_oversized_commands_dropped_by_the_mqtt_client_count_in_health_across_sessions():
+    sup, board, clock = start(scratch_dir("sup_oversized"))
+
+    class Client:
+        oversized = 3
+
+    sup.link._oversized_before = 2   # dropped by an earlier session's client
+    sup.link.client = Client()
+    assert sup.health()["commands_dropped"] == 5, sup.health()["commands_dropped"]
