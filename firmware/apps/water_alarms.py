@@ -172,8 +172,9 @@ class WaterAlarms:
                 return
             if night_l <= c["night_clear_factor"] * base or night_l < c["night_min_l"]:
                 self._add(events, self.alarms.clear("NIGHT_FLOW", {"night_l": night_l}))
-        if not self.alarms.is_active("NIGHT_FLOW"):
-            # learn from normal nights only: a running mean while learning, then a slow average
+        if not self.alarms.is_active("NIGHT_FLOW") and not self.alarms.is_active("LEAK"):
+            # learn from normal nights only (not while a leak runs): a running mean while learning,
+            # then a slow average
             if base is None:
                 self.baseline = night_l
             elif self.nights <= c["night_learn"]:

@@ -442,3 +442,14 @@ def test_a_three_hour_night_at_the_march_clock_change_is_still_judged():
     feed.run(60, lambda i: 0)
     ev = feed.events("NIGHT_FLOW")
     assert len(ev) == 1 and ev[0][1]["state"] == "raised", ("a short night is judged, scaled to 4 h", ev)
+
+
+def test_nights_with_an_open_leak_are_not_learned_as_the_baseline():
+    a = WaterAlarms(make_cfg(night_min_l=1))
+    a.alarms.raise_alarm("LEAK", DAY0, 25.0)
+    events = []
+    a._judge_night(DAY0, 100.0, 4, events)
+    assert a.baseline is None, ("a leaking night is not normal", a.baseline)
+    a.alarms.clear("LEAK")
+    a._judge_night(DAY0, 8.0, 4, events)
+    assert a.baseline == 8.0, a.baseline
