@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from typer.testing import CliRunner
 
@@ -15,6 +16,11 @@ def test_set_config_is_applied_and_a_bad_value_is_refused_with_a_reason(mosquitt
     stop = threading.Event()
     runner_thread = threading.Thread(target=fleet.run, args=(10 * 86_400_000, stop), daemon=True)
     runner_thread.start()
+    deadline = time.monotonic() + 20
+    dev = fleet.devices["wm-0001"]
+    while not (dev.sup is not None and dev.sup.link.connected) and time.monotonic() < deadline:
+        time.sleep(0.02)   # a board that never connected has no session at the broker to queue commands in
+    assert dev.sup is not None and dev.sup.link.connected, "the board came online"
     cli = CliRunner()
     env = {"CITYHUB_MQTT_URL": mosquitto.url}
     try:
