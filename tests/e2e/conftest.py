@@ -62,3 +62,9 @@ def settle(hub: Hub, timeout_s: float = 30.0) -> None:
 def seqs(influxdb: InfluxDB1, measurement: str, device_id: str) -> list[int]:
     rows = influxdb.points(f"SELECT seq FROM {measurement} WHERE device_id = '{device_id}'", db=DB)
     return [int(r["seq"]) for r in rows]
+
+
+def all_seqs(influxdb: InfluxDB1, device_id: str) -> list[int]:
+    """Every stored seq of a device, sorted: its telemetry, alarm events and health share one counter."""
+    return sorted(seqs(influxdb, "water_meter", device_id) + seqs(influxdb, "alarm", device_id)
+                  + seqs(influxdb, "device_health", device_id))

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from hub.pipeline import Hub
 from hub.services.influxdb import InfluxDB1
-from tests.e2e.conftest import seqs, settle
+from tests.e2e.conftest import all_seqs, seqs, settle
 
 HOUR = 3_600_000
-
-
-def _all_seqs(influxdb: InfluxDB1, device_id: str) -> list[int]:
-    return sorted(seqs(influxdb, "water_meter", device_id) + seqs(influxdb, "alarm", device_id)
-                  + seqs(influxdb, "device_health", device_id))
 
 
 def test_twenty_meters_over_48_hours_store_every_message_without_gaps(hub: Hub, influxdb: InfluxDB1,
@@ -22,7 +17,7 @@ def test_twenty_meters_over_48_hours_store_every_message_without_gaps(hub: Hub, 
     for device_id, dev in fleet.devices.items():
         tele = seqs(influxdb, "water_meter", device_id)
         assert len(tele) == 48 * 4, f"{device_id}: {len(tele)} telemetry points stored, expected 192"
-        every = _all_seqs(influxdb, device_id)
+        every = all_seqs(influxdb, device_id)
         assert every == list(range(1, dev.sup.outbox.last_seq + 1)), f"{device_id}: gaps or duplicates in seq"
     assert hub.stats().quarantined == 0
 
@@ -46,5 +41,5 @@ def test_influxdb_down_then_back_loses_and_duplicates_nothing(hub: Hub, influxdb
     settle(hub)
     for device_id, dev in fleet.devices.items():
         assert len(seqs(influxdb, "water_meter", device_id)) == 24 * 4
-        assert _all_seqs(influxdb, device_id) == list(range(1, dev.sup.outbox.last_seq + 1)), device_id
+        assert all_seqs(influxdb, device_id) == list(range(1, dev.sup.outbox.last_seq + 1)), device_id
     assert hub.stats().buffered == 0
