@@ -17,6 +17,15 @@ from typing import Any
 UNSYNCED_EPOCH_MS = 946684800000  # an unsynced ESP32 clock starts at 2000-01-01
 
 
+class DeepSleep(Exception):
+    """Raised by `SimBoard.deep_sleep`: the fleet stops running the board until `ms` have passed, then boots it
+    again with reset cause `deep_sleep` (an ESP32 in deep sleep keeps only its RTC memory and flash)."""
+
+    def __init__(self, ms: int) -> None:
+        super().__init__(ms)
+        self.ms = ms
+
+
 class SimTime:
     """The fleet's simulated wall clock (UTC epoch ms), advanced by the runner."""
 
@@ -179,3 +188,6 @@ class SimBoard:
 
     def sleep_ms(self, ms: int) -> None:
         self.sim.now_ms += ms
+
+    def deep_sleep(self, ms: int) -> None:
+        raise DeepSleep(ms)

@@ -15,6 +15,18 @@ from simulators.water import PulseMeter, WaterBuilding
 
 
 class PhysicsModel(Protocol):
+    """What the fleet needs of a kind's physics. Class attributes: `kind`, `prefix` (device ids), `faults`
+    (injectable fault names), `tick_ms` (how often the kind's boards run, simulated ms)."""
+
+    kind: str
+    prefix: str
+    faults: tuple[str, ...]
+    tick_ms: int
+
+    def __init__(self, rng: random.Random) -> None: ...
+
+    def setup(self, device_id: str, n: int, count: int) -> None: ...
+    def app_config(self) -> dict[str, object]: ...
     def attach(self, board: SimBoard) -> None: ...
     def advance(self, t0_ms: int, t1_ms: int) -> None: ...
     def inject(self, fault: str, from_ms: int) -> None: ...
@@ -26,11 +38,15 @@ class WaterMeterModel:
     kind = "water_meter"
     prefix = "wm"
     faults = WATER_FAULTS
+    tick_ms = 60_000
 
     def __init__(self, rng: random.Random, litres_per_pulse: int = 1) -> None:
         self.building = WaterBuilding(rng)
         self.meter = PulseMeter(litres_per_pulse)
         self.board: SimBoard | None = None
+
+    def setup(self, device_id: str, n: int, count: int) -> None:
+        """Called once with the board's place in the fleet (meters are independent buildings)."""
 
     def app_config(self) -> dict[str, object]:
         return {"litres_per_pulse": self.meter.litres_per_pulse}
@@ -52,10 +68,10 @@ class WaterMeterModel:
             board.pulse_input.pulse(t - board.rtc.boot_ms)
 
 
-MODELS: dict[str, type[WaterMeterModel]] = {"water_meter": WaterMeterModel}
+MODELS: dict[str, type[PhysicsModel]] = {"water_meter": WaterMeterModel}
 
 
-def model_for(kind: str) -> type[WaterMeterModel]:
+def model_for(kind: str) -> type[PhysicsModel]:
     try:
         return MODELS[kind]
     except KeyError:

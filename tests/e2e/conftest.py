@@ -35,7 +35,7 @@ def make_fleet(mosquitto: Mosquitto, tmp_path: Path) -> Iterator[Callable[..., F
 
     def make(count: int, **kwargs: Any) -> Fleet:
         kwargs.setdefault("speed", 0)
-        fleet = Fleet("water_meter", count, BrokerAddress(mosquitto.host, mosquitto.port),
+        fleet = Fleet(kwargs.pop("kind", "water_meter"), count, BrokerAddress(mosquitto.host, mosquitto.port),
                       tmp_path / f"fleet{len(fleets)}", kwargs.pop("start_ms", START_MS), **kwargs)
         fleets.append(fleet)
         return fleet
