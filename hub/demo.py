@@ -75,8 +75,8 @@ def run_demo(opts: DemoOptions, out: Printer, stop: threading.Event) -> dict[str
                 f"{stats.quarantined} quarantined, {stats.buffered} still buffered.")
             for row in hub.store.alarms(limit=20):
                 state = "open" if row.open else "cleared"
-                out(f"  alarm {row.alarm} on {row.device_id}: {state}, ~{row.loss_lph:.0f} L/h lost, "
-                    f"since {_when(row.since_ms)}")
+                loss = f", {row.loss_text}" if row.loss_text else ""
+                out(f"  alarm {row.alarm} on {row.device_id}: {state}{loss}, since {_when(row.since_ms)}")
             out(f"The data stays in {opts.data_dir}; see the alarms again with: "
                 f"cityhub alarms list --data-dir {opts.data_dir / 'hub'}")
             return hub.store.counters()
@@ -103,8 +103,8 @@ def _watch(hub: Hub, fleet: Fleet, runner: threading.Thread, out: Printer) -> No
                 continue
             seen.add(key)
             verb = "RAISED" if row.open else "cleared"
-            out(f"  ALARM {row.alarm} {verb} on {row.device_id}: ~{row.loss_lph:.0f} L/h, "
-                f"water running since {_when(row.since_ms)}")
+            loss = f", {row.loss_text}" if row.loss_text else ""
+            out(f"  ALARM {row.alarm} {verb} on {row.device_id}{loss}, since {_when(row.since_ms)}")
 
 
 def _settle(hub: Hub, timeout_s: float = 15.0) -> None:

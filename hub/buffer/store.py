@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS alarms (
     since_ms INTEGER NOT NULL,
     raised_ms INTEGER,
     cleared_ms INTEGER,
-    loss_lph REAL NOT NULL,
+    loss_lph REAL,
     total_l REAL,
     PRIMARY KEY (device_id, alarm, since_ms)
 );
@@ -78,12 +78,17 @@ class AlarmRow:
     since_ms: int
     raised_ms: int | None
     cleared_ms: int | None
-    loss_lph: float
+    loss_lph: float | None
     total_l: float | None
 
     @property
     def open(self) -> bool:
         return self.cleared_ms is None
+
+    @property
+    def loss_text(self) -> str:
+        """`~25 L/h lost` for a water alarm; empty for kinds that lose no water."""
+        return "" if self.loss_lph is None else f"~{self.loss_lph:.0f} L/h lost"
 
 
 @dataclass(frozen=True)
@@ -187,10 +192,14 @@ class Store:
 
     def _alarm(self, msg: Message) -> None:
         """Raised once, cleared once: a clear closes the open alarm of that device and kind, whatever its
-        start time says (a board that rebooted on an unsynced clock may report a slightly moved start)."""
+        start time says (a board that rebooted on an unsynced clock may report a slightly moved start).
+        One-off events (state `event`, e.g. a bin EMPTIED) are stored in InfluxDB only: nothing to open or close.
+        `loss_lph`/`total_l` are the water meter's figures; other kinds leave them empty."""
         d = msg.data.model_dump()
+        if d["state"] == "event":
+            return
         db = self._db
-        args = (msg.device_id, msg.kind, d["alarm"], d["since"], d["loss_lph"], d.get("total_l"))
+        args = (msg.device_id, msg.kind, d["alarm"], d["since"], d.get("loss_lph"), d.get("total_l"))
         if d["state"] == "raised":
             already = db.execute("SELECT 1 FROM alarms WHERE device_id = ? AND alarm = ? AND cleared_ms IS NULL",
                                  (msg.device_id, d["alarm"])).fetchone()
@@ -200,7 +209,7 @@ class Store:
                            (*args, msg.ts_ms))
             return
         closed = db.execute("UPDATE alarms SET cleared_ms = ?, loss_lph = ? WHERE device_id = ? AND alarm = ?"
-                            " AND cleared_ms IS NULL", (msg.ts_ms, d["loss_lph"], msg.device_id, d["alarm"]))
+                            " AND cleared_ms IS NULL", (msg.ts_ms, d.get("loss_lph"), msg.device_id, d["alarm"]))
         if closed.rowcount == 0:
             db.execute("INSERT INTO alarms (device_id, kind, alarm, since_ms, loss_lph, total_l, cleared_ms)"
                        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET cleared_ms = excluded.cleared_ms",

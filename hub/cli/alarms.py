@@ -36,4 +36,8 @@ def list_alarms(
                f"{'CLEARED':<17} {'LOSS L/h':>9}")
     for r in rows:
         typer.echo(f"{r.device_id:<12} {r.alarm:<15} {'open' if r.open else 'cleared':<8} {_when(r.since_ms):<17} "
-                   f"{_when(r.raised_ms):<17} {_when(r.cleared_ms):<17} {r.loss_lph:>9.1f}")
+                   f"{_when(r.raised_ms):<17} {_when(r.cleared_ms):<17} {_loss(r.loss_lph):>9}")
+
+
+def _loss(loss_lph: float | None) -> str:
+    return "-" if loss_lph is None else f"{loss_lph:.1f}"

@@ -81,10 +81,18 @@ class WaterMeterTele(Strict):
 WaterAlarm = Literal["LEAK", "NIGHT_FLOW", "BURST", "TAMPER", "CABLE", "NO_CONSUMPTION"]
 
 
-class WaterMeterEvent(Strict):
+class EventBase(Strict):
+    """What every kind's `evt` message carries. An alarm is `raised` then `cleared` (the same `since`); a one-off
+    event (e.g. a bin EMPTIED) has state `event`. Each kind narrows `alarm` to its names and adds its figures."""
+
+    alarm: str = Field(max_length=32)
+    state: Literal["raised", "cleared", "event"]
+    since: Annotated[int, Field(ge=0, le=MAX_TS_MS)]
+
+
+class WaterMeterEvent(EventBase):
     alarm: WaterAlarm
     state: Literal["raised", "cleared"]
-    since: Annotated[int, Field(ge=0, le=MAX_TS_MS)]
     loss_lph: NonNeg
     total_l: NonNeg
     night_l: NonNeg | None = None
