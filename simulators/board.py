@@ -38,16 +38,21 @@ class SimRtc:
         self.sim = sim
         self.wifi = wifi
         self.boot_ms = sim.now_ms
+        self.powered_ms = sim.now_ms   # when the unset RTC read 2000-01-01 (kept through deep sleep)
         self.synced = False
         self.ntp_ok = ntp_ok or (lambda: True)
 
     def now_ms(self) -> int:
         if self.synced:
             return self.sim.now_ms
-        return UNSYNCED_EPOCH_MS + self.ticks_ms()
+        return UNSYNCED_EPOCH_MS + self.sim.now_ms - self.powered_ms
 
     def ticks_ms(self) -> int:
         return self.sim.now_ms - self.boot_ms
+
+    def valid(self) -> bool:
+        """The wall clock is right without NTP (it kept its time through deep sleep, see SimDevice.boot)."""
+        return self.synced
 
     def ticks_diff(self, a: int, b: int) -> int:
         return a - b
@@ -161,6 +166,7 @@ class SimBoard:
         self.rtc = SimRtc(sim, self.wifi)
         self.watchdog = SimWatchdog()
         self.pulse_input = SimPulseInput()
+        self.beams: Any = None   # pedestrian counter: its two break-beams (simulators/pedestrians.py SimBeams)
         self._reset_cause = reset_cause
         self.heap_free = 96000
 

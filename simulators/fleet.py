@@ -56,12 +56,19 @@ class SimDevice:
     crashes: int = 0
     sleeps: int = 0
     asleep_until_ms: int | None = None
+    sent_before: int = 0   # messages delivered by the board's earlier boots (each boot has a new supervisor)
     offline: list[tuple[int, int]] = field(default_factory=list)
 
     def boot(self, sim: SimTime, reset_cause: str = "power_on") -> None:
         if self.sup is not None:
             self.sup.link.drop("reboot")
+            self.sent_before += self.sup.sent
+        before = self.board.rtc if self.board is not None else None
         self.board = SimBoard(sim, self.fs_root, self.seed + self.boots, reset_cause)
+        if reset_cause == "deep_sleep" and before is not None:
+            # an ESP32's RTC keeps counting through deep sleep: NTP-set or still running from its power-up
+            self.board.rtc.synced = before.synced
+            self.board.rtc.powered_ms = before.powered_ms
         self.model.attach(self.board)
         self.sup = boot.build(self.board, json.loads(json.dumps(self.config)))
         self.boots += 1
@@ -78,6 +85,7 @@ class SimDevice:
             if t1_ms < self.asleep_until_ms:
                 return
             self.asleep_until_ms = None
+            self.sent_before += self.sup.sent if self.sup is not None else 0
             self.sup = None   # the sleeping board kept no session: it boots afresh
             self.boot(sim, "deep_sleep")
             return
@@ -236,7 +244,7 @@ class Fleet:
         return {
             "devices": len(self.devices),
             "online": sum(1 for s in sups if s.link.connected),
-            "sent": sum(s.sent for s in sups),
+            "sent": sum(s.sent for s in sups) + sum(d.sent_before for d in self.devices.values()),
             "queued": sum(s.outbox.depth() for s in sups),
             "dropped": sum(s.outbox.dropped for s in sups),
             "crashes": sum(d.crashes for d in self.devices.values()),

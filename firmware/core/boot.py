@@ -6,6 +6,9 @@ from cityfw.core.commands import overrides_file
 
 APPS = {
     "water_meter": "cityfw.apps.water_meter",
+    "park_light": "cityfw.apps.park_light",
+    "smart_bin": "cityfw.apps.smart_bin",
+    "pedestrian_counter": "cityfw.apps.pedestrian_counter",
 }
 
 
@@ -43,6 +46,9 @@ def build(board, raw_cfg):
 def run(board, raw_cfg, loop_ms=200):
     # the board's forever loop; an exception escapes to main.py, which resets the board
     sup = build(board, raw_cfg)
+    from cityfw.core.console import Report
+    report = Report(sup)   # boot line, then "online" / why not, on the serial console
     while True:
         sup.run_once()
+        report.step()
         board.sleep_ms(loop_ms)

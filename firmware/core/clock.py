@@ -8,9 +8,12 @@ RETRY_MS = 60 * 1000            # retry a failed sync after 1 min
 
 class Clock:
     def __init__(self, rtc):
-        # rtc: object with now_ms() (UTC epoch ms), ticks_ms(), ticks_diff(a, b), sync() -> bool (NTP on a board)
+        # rtc: object with now_ms() (UTC epoch ms), ticks_ms(), ticks_diff(a, b), sync() -> bool (NTP on a board),
+        # optionally valid() -> bool (the wall clock is already right, e.g. kept through deep sleep)
         self.rtc = rtc
-        self.synced = False
+        # an RTC that kept its time through deep sleep (rtc.valid(), where the board has it) needs no NTP first
+        valid = getattr(rtc, "valid", None)
+        self.synced = bool(valid is not None and valid())
         self._last_try = None
 
     def now_ms(self):

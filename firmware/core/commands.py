@@ -47,11 +47,15 @@ def _set_config(sup, cmd_id, params):
                     defaults, sup.app_check)
     except ConfigError as e:
         return _reply(cmd_id, "set_config", False, str(e))
-    sup.cfg["app"] = cfg["app"]
-    sup.app.configure(cfg["app"])
+    # saved first: a flash that cannot be written refuses the change instead of applying it until the next reboot
     store = overrides_file(sup.board)
     saved = store.load() or {}
     for key in params:
         saved[key] = params[key]
-    store.save(saved)
+    try:
+        store.save(saved)
+    except OSError as e:
+        return _reply(cmd_id, "set_config", False, "cannot save the settings: %s" % e)
+    sup.cfg["app"] = cfg["app"]
+    sup.app.configure(cfg["app"])
     return _reply(cmd_id, "set_config", True, None)

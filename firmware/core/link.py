@@ -21,6 +21,8 @@ class Link:
         self.client = None
         self.connected = False
         self.on_command = None     # callback(payload_bytes)
+        self.extra = []            # [(topic, callback(topic, payload_bytes))]: an app's own subscriptions (QoS 0)
+        self.refused = []          # extra topics the broker refused (SUBACK failure) in the last session
         self.connects = 0          # successful broker sessions since boot
         self._oversized_before = 0  # oversized commands dropped by earlier sessions' clients
         self.last_error = ""
@@ -77,10 +79,24 @@ class Link:
         self.client = client
         client.connect(clean_session=False, will=(status, self.status_message("offline"), True, 1))
         client.subscribe(message.topic(self.device_id, message.CMD), 1)
+        refused = []
+        for sub in self.extra:
+            if not self._subscribe(client, sub[0]):
+                refused.append(sub[0])
+        self.refused = refused
         client.publish(status, self.status_message("online"), True, 1)
         self.connected = True
         self.connects += 1
-        self.last_error = ""
+        self.last_error = "refused: " + " ".join(refused) if refused else ""
+
+    def _subscribe(self, client, topic):
+        # an app's extra topic; False when the broker refuses it (its rules): the session goes on without it
+        # (telemetry, commands), rather than failing and being retried forever. OSError escapes (dead session)
+        try:
+            client.subscribe(topic, 0)
+        except MQTTError:
+            return False
+        return True
 
     def oversized(self):
         # incoming commands too large to hold (dropped by the MQTT client) since boot
@@ -89,6 +105,33 @@ class Link:
     def _incoming(self, topic, payload):
         if self.on_command is not None and topic == message.topic(self.device_id, message.CMD):
             self.on_command(payload)
+            return
+        for sub in self.extra:
+            if sub[0] == topic:
+                sub[1](topic, payload)
+
+    def subscribe_extra(self, topic, callback):
+        # an app's topic outside city/v1/<id>/ (e.g. a light group's presence): subscribed at every session
+        self.extra.append((topic, callback))
+        if self.connected:
+            try:
+                if not self._subscribe(self.client, topic):
+                    self.refused.append(topic)
+            except OSError as e:
+                self.drop("subscribe: %s" % e)
+
+    def send_now(self, topic, payload):
+        # QoS 0, not through the outbox: for messages that are worthless later; False when not sent.
+        # Never to a topic the broker refused to let us read: its rules grant an app topic both ways or not at
+        # all, and mosquitto disconnects a client that publishes where it may not
+        if not self.connected or topic in self.refused:
+            return False
+        try:
+            self.client.publish(topic, payload, False, 0)
+        except (OSError, MQTTError) as e:
+            self.drop("publish: %s" % e)
+            return False
+        return True
 
     def publish(self, topic, payload):
         # QoS 1: returns after the broker's PUBACK; an OSError drops the session (the caller keeps the message)
@@ -103,6 +146,16 @@ class Link:
             self.client.poll()
         except (OSError, MQTTError) as e:
             self.drop("poll: %s" % e)
+
+    def leave(self, status_payload):
+        # going to deep sleep: a retained status saying so, then DISCONNECT, so the broker drops the last will
+        if self.connected and self.client is not None:
+            try:
+                self.client.publish(message.topic(self.device_id, message.STATUS), status_payload, True, 1)
+                self.client.disconnect()
+            except (OSError, MQTTError):
+                self.client.close()
+        self.connected = False
 
     def drop(self, reason):
         # close without DISCONNECT so the broker publishes the last will

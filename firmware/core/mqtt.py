@@ -8,6 +8,7 @@ _CONNACK_REASONS = ("accepted", "unacceptable protocol version", "identifier rej
 # control packet types (high nibble of the fixed header)
 _PUBLISH, _PUBACK, _SUBACK, _PINGRESP = 3, 4, 9, 13
 MAX_INCOMING = 4096   # larger incoming packets are read in pieces and dropped (acked, counted), never held
+MAX_POLL_PACKETS = 32   # packets handled per poll(): a flood waits for the next pass instead of starving the loop
 
 import errno
 # errors that mean the connection is dead (MicroPython's errno has no EPIPE: Linux numbers as fallback)
@@ -246,7 +247,7 @@ class MQTTClient:
         self._check()
         timeout = self.timeout_ms / 1000
         try:
-            while True:
+            for _ in range(MAX_POLL_PACKETS):
                 self._sock.settimeout(0)
                 try:
                     first = self._sock.recv(1)

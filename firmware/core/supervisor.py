@@ -26,12 +26,16 @@ class Supervisor:
         self.outbox = Outbox(board.fs_root + "/outbox", ob["max_segments"], ob["segment_records"])
         self.link = Link(board, cfg, self._status)
         self.link.on_command = self._command
+        if hasattr(app, "attach_link"):
+            app.attach_link(self.link)   # an app with its own topics (a park light's group presence)
         self.sent = 0
         self.passes = 0
         self._last_ticks = self.clock.ticks_ms()
         self.uptime_ms = 0   # accumulated pass by pass: tick counters wrap after ~12 days on a board
         self._health_every_ms = cfg["report"]["health_s"] * 1000
         self._next_health = 0
+        if board.reset_cause() == "deep_sleep":
+            self._next_health = self._health_every_ms   # a duty-cycled app reports health itself (app.after_pass)
         self._commands = []
         self.commands_dropped = 0   # commands beyond the queue of 8 per pass (+ oversized ones, in health)
 
@@ -49,7 +53,9 @@ class Supervisor:
     def emit(self, channel, data, flags=None):
         # build the message now (timestamp, seq, quality flags) and queue it durably
         out = self._flags(flags)
-        if not self.link.connected:
+        if not self.link.connected and not getattr(self.app, "connecting", False):
+            # a battery app builds its report just before it switches the radio on (app.connecting): that is
+            # not backfill; what is built with no session and none being opened waits in the outbox
             out.append(message.BACKFILLED)
         seq = self.outbox.next_seq()
         msg = message.envelope(self.kind, self.device_id, self.clock.now_ms(), seq, out, data)
@@ -74,7 +80,8 @@ class Supervisor:
         now = self.clock.ticks_ms()
         self.uptime_ms += self.clock.ticks_diff(now, self._last_ticks)
         self._last_ticks = now
-        self.link.step()
+        if getattr(self.app, "radio", True):   # a battery app keeps the radio off on wakes with nothing to send
+            self.link.step()
         if self.link.wifi_up():
             self.clock.maybe_sync()
         for item in self.app.tick(self.clock):
@@ -90,6 +97,15 @@ class Supervisor:
             self.link.poll()
         self.passes += 1
         self.board.watchdog.feed()
+        after = getattr(self.app, "after_pass", None)
+        if after is not None:
+            after(self)   # a battery app decides here whether the board may deep-sleep (self.sleep)
+
+    def sleep(self, ms):
+        # deep sleep for ms: leave the broker cleanly with a retained "asleep" status (no last will), then sleep;
+        # the board boots again afterwards (reset cause deep_sleep), with its outbox and state files on flash
+        self.link.leave(self._status("asleep"))
+        self.board.deep_sleep(ms)
 
     def _send(self):
         # at most SEND_PER_PASS messages and SEND_BUDGET_MS of network time per pass; each delivered message

@@ -26,6 +26,10 @@ class Rtc:
     def ticks_diff(self, a, b):
         return time.ticks_diff(a, b)
 
+    def valid(self):
+        # the RTC keeps counting through deep sleep and soft resets: a time after 2024 was set by NTP
+        return time.gmtime()[0] >= 2024
+
     def sync(self):
         # any failure (timeout, short or odd reply) is "not synced"; a time before 2024 is not believed
         try:
@@ -38,10 +42,12 @@ class Rtc:
 
 class Wifi:
     def __init__(self):
-        self.wlan = network.WLAN(network.STA_IF)
-        self.wlan.active(True)
+        self.wlan = network.WLAN(network.STA_IF)   # switched on at the first connect: a battery board wakes
+        # with the radio off and only turns it on when it has something to send
 
     def connect(self, ssid, password):
+        if not self.wlan.active():
+            self.wlan.active(True)
         if self.wlan.status() == network.STAT_CONNECTING:
             return   # an association in progress: do not abort it
         self.wlan.disconnect()
@@ -88,6 +94,15 @@ class Esp32Board:
         self.watchdog = machine.WDT(timeout=wdt_ms)
         pins = cfg.get("pins", {})
         self.pulse_input = PulseInput(pins["pulse"], pins.get("sense")) if "pulse" in pins else None
+        if "us_trig" in pins:
+            from cityfw.hal.bin_io import build
+            build(self, pins)
+        if "beam_a" in pins:   # pedestrian counter: two IR break-beams
+            from cityfw.hal.beams import BeamInputs
+            self.beams = BeamInputs(pins["beam_a"], pins["beam_b"])
+        if "lamp" in pins:
+            from cityfw.hal import light_io   # park light: lamp PWM, motion sensor, lamp current sense
+            light_io.build(self, pins)
 
     def net_ticks_ms(self):
         return time.ticks_ms()
@@ -122,6 +137,13 @@ class Esp32Board:
 
     def reset(self):
         machine.reset()
+
+    def deep_sleep(self, ms):
+        # never returns: the board boots again after ms (or on a wake pin), reset cause deep_sleep
+        wake = getattr(self, "compactor", None)
+        if wake is not None:
+            wake.arm_wake()
+        machine.deepsleep(ms)
 
 
 def hard_reset():

@@ -371,6 +371,14 @@ def test_command_set_config_valid_value_applied_and_kept_on_flash():
     assert overrides(sup) == {"leak_window_h": 12, "tele_s": 300}, ("overrides accumulate", overrides(sup))
 
 
+def test_command_set_config_that_cannot_be_saved_is_refused_and_not_applied():
+    sup = FakeSupervisor(scratch_dir("cmd_set_nosave") + "/no-such-dir")   # the flash cannot take the file
+    before = dict(sup.cfg["app"])
+    reply = commands.answer(sup, cmd("set_config", {"leak_window_h": 12}))
+    assert reply["ok"] is False and "cannot save" in reply["reason"], reply
+    assert sup.cfg["app"] == before and sup.app.configured == [], ("nothing applied", sup.cfg["app"])
+
+
 def test_command_set_config_invalid_value_refused_and_config_unchanged():
     sup = FakeSupervisor(scratch_dir("cmd_set_bad"))
     before = dict(sup.cfg["app"])

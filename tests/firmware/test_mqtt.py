@@ -227,6 +227,20 @@ def test_poll_dispatches_and_acks():
     assert 0 in sock.timeouts
 
 
+def test_poll_handles_a_bounded_number_of_packets_per_call_and_the_rest_next_time():
+    from cityfw.core.mqtt import MAX_POLL_PACKETS
+    got = []
+    c, sock, _ = connected()
+    c.set_callback(lambda t, p: got.append(p))
+    for i in range(MAX_POLL_PACKETS + 5):
+        sock.feed(b"\x30\x04\x00\x01q" + bytes((i,)))
+    c.poll()
+    assert len(got) == MAX_POLL_PACKETS, ("a flood must not keep the board in poll()", len(got))
+    c.poll()
+    assert got == [bytes((i,)) for i in range(MAX_POLL_PACKETS + 5)], got
+    assert c.connected
+
+
 def test_poll_peer_closed():
     c, sock, _ = connected()
     sock.eof = True
