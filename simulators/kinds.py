@@ -9,7 +9,10 @@ from __future__ import annotations
 import random
 from typing import Protocol
 
+from simulators.bin import SmartBinModel
 from simulators.board import SimBoard
+from simulators.park import ParkLightModel
+from simulators.pedestrians import PedestrianModel
 from simulators.water import FAULTS as WATER_FAULTS
 from simulators.water import PulseMeter, WaterBuilding
 
@@ -68,7 +71,8 @@ class WaterMeterModel:
             board.pulse_input.pulse(t - board.rtc.boot_ms)
 
 
-MODELS: dict[str, type[PhysicsModel]] = {"water_meter": WaterMeterModel}
+MODELS: dict[str, type[PhysicsModel]] = {"water_meter": WaterMeterModel, "park_light": ParkLightModel,
+                                         "pedestrian_counter": PedestrianModel, "smart_bin": SmartBinModel}
 
 
 def model_for(kind: str) -> type[PhysicsModel]:

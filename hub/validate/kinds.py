@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from hub.validate.models import CommandAck, Health, Status, WaterMeterEvent, WaterMeterTele
+from hub.validate.park_light import ParkLightEvent, ParkLightTele
+from hub.validate.pedestrian_counter import PedestrianCounterEvent, PedestrianCounterTele
+from hub.validate.smart_bin import SmartBinEvent, SmartBinTele
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,10 @@ class KindSchema:
 
 KINDS: dict[str, KindSchema] = {
     "water_meter": KindSchema("water_meter", "water_meter", WaterMeterTele, WaterMeterEvent),
+    "pedestrian_counter": KindSchema("pedestrian_counter", "pedestrian_counter", PedestrianCounterTele,
+                                     PedestrianCounterEvent),
+    "park_light": KindSchema("park_light", "park_light", ParkLightTele, ParkLightEvent),
+    "smart_bin": KindSchema("smart_bin", "smart_bin", SmartBinTele, SmartBinEvent),
 }
 
 COMMON_CHANNELS: dict[str, type[BaseModel]] = {"health": Health, "status": Status, "ack": CommandAck}

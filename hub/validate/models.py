@@ -56,7 +56,7 @@ class Health(Strict):
 
 
 class Status(Strict):
-    state: Literal["online", "offline"]
+    state: Literal["online", "offline", "asleep"]   # asleep: a battery board left cleanly until its next wake
     fw: str = Field(max_length=32)
 
 

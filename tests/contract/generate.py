@@ -17,6 +17,9 @@ Scenario, from Monday 2024-01-01 00:00 UTC (01:00 local, inside the night window
   * that night 50 L/h for 4 h, well above the learned night baseline -> NIGHT_FLOW raised (with night_l);
   * then a `ping` and a refused `set_config` command (ack), the hourly health report, both status messages.
 
+Other kinds: every `generate_<kind>.py` beside this file has its own scenario and a `build_examples()`;
+`write_examples` adds their examples to these (e.g. generate_pedestrian_counter.py).
+
 Usage: python tests/contract/generate.py [OUT_DIR]   (default: tests/contract/examples next to this file)
 Writes one `<kind>.<channel>[.<alarm>.<state>].json` file per example: {"topic": ..., "payload": {...}}.
 """
@@ -165,9 +168,23 @@ def build_examples() -> dict[str, Example]:
     return {name: examples[name] for name in sorted(examples)}
 
 
+def sibling_examples() -> dict[str, Example]:
+    """The examples of the other kinds: each `generate_<kind>.py` beside this file has a `build_examples()`."""
+    import importlib.util
+    out: dict[str, Example] = {}
+    for path in sorted(HERE.glob("generate_*.py")):
+        spec = importlib.util.spec_from_file_location(f"cityhub_contract_{path.stem}", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        out.update(module.build_examples())
+    return out
+
+
 def write_examples(out_dir: Path) -> dict[str, Example]:
     """Generate the examples into out_dir (stale *.json files there are removed first)."""
     examples = build_examples()
+    examples.update(sibling_examples())
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("*.json"):
         old.unlink()
