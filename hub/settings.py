@@ -2,7 +2,9 @@
 
 Environment: CITYHUB_MQTT_URL (mqtt://[user:pass@]host:port), CITYHUB_INFLUX_URL, CITYHUB_INFLUX_DB (v1),
 CITYHUB_INFLUX_ORG / CITYHUB_INFLUX_BUCKET / CITYHUB_INFLUX_TOKEN (v2), CITYHUB_INFLUX_USERNAME /
-CITYHUB_INFLUX_PASSWORD (v1 auth), CITYHUB_DATA_DIR, CITYHUB_SHARED_GROUP. The TOML file uses the same names
+CITYHUB_INFLUX_PASSWORD (v1 auth), CITYHUB_DATA_DIR, CITYHUB_SHARED_GROUP, CITYHUB_MQTT_ADMIN_URL (the broker's
+provisioning login, mqtt://admin:pass@host:port or mqtts:// for TLS, used by `cityhub device`),
+CITYHUB_MQTT_CA_FILE (the CA that signed the broker's certificate, for mqtts://; default: the system's CAs). The TOML file uses the same names
 in lower case without the prefix (e.g. `mqtt_url = "mqtt://127.0.0.1:1883"`).
 """
 
@@ -13,7 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -28,28 +30,48 @@ class MqttAddress:
     port: int
     user: str | None
     password: str | None
+    tls: bool = False   # mqtts://: TLS, the broker's certificate checked against `mqtt_ca_file` (or the system's CAs)
 
 
-def _redacted(url: str) -> str:
-    """The URL as an error message may show it: a password is replaced by ***."""
-    parts = urlsplit(url)
-    if parts.password is None:
+def redacted_url(url: str) -> str:
+    """The URL as a message or a log may show it: a password is replaced by ***.
+
+    Works on the raw text, not on a parsed URL: a password with an unencoded `/`, `?` or `#` (which a parser
+    takes for the start of the path) is still hidden. Everything between `://` and the last `@` except the
+    user name is the password.
+    """
+    scheme, sep, rest = url.partition("://")
+    at = rest.rfind("@")
+    if not sep or at < 0:
         return url
-    userinfo, _, hostport = parts.netloc.rpartition("@")
-    return urlunsplit(parts._replace(netloc=f"{userinfo.partition(':')[0]}:***@{hostport}"))
+    user, colon, _ = rest[:at].partition(":")
+    return f"{scheme}://{user}:***@{rest[at + 1:]}" if colon else url
 
 
-def parse_mqtt_url(url: str) -> MqttAddress:
+_redacted = redacted_url
+
+
+def parse_mqtt_url(url: str, tls_allowed: bool = False) -> MqttAddress:
+    """host, port and login of an MQTT URL; `mqtts://` (TLS) only where the caller can speak TLS."""
+    userinfo = url.partition("://")[2].rpartition("@")[0]
+    if any(c in userinfo for c in "/?#"):
+        raise SettingsError(f"MQTT URL {_redacted(url)!r}: a user name or password with / ? or # must be written "
+                            "percent-encoded (%2F, %3F, %23)")
     parts = urlsplit(url)
-    if parts.scheme != "mqtt" or not parts.hostname:
-        raise SettingsError(f"MQTT URL {_redacted(url)!r} must look like mqtt://[user:pass@]host:port")
+    if parts.scheme not in ("mqtt", "mqtts") or not parts.hostname:
+        raise SettingsError(f"MQTT URL {_redacted(url)!r} must look like mqtt://[user:pass@]host:port"
+                            + (" (or mqtts:// for TLS)" if tls_allowed else ""))
+    if parts.scheme == "mqtts" and not tls_allowed:
+        raise SettingsError(f"MQTT URL {_redacted(url)!r} must look like mqtt://[user:pass@]host:port: the hub's "
+                            "own connection does not speak TLS yet (mqtts:// is for mqtt_admin_url only)")
+    tls = parts.scheme == "mqtts"
     try:
-        port = parts.port or 1883
+        port = parts.port or (8883 if tls else 1883)
     except ValueError:
         raise SettingsError(f"MQTT URL {_redacted(url)!r} has an invalid port") from None
     user = unquote(parts.username) if parts.username else None
     password = unquote(parts.password) if parts.password else None
-    return MqttAddress(parts.hostname, port, user, password)
+    return MqttAddress(parts.hostname, port, user, password, tls)
 
 
 class Settings(BaseModel):
@@ -57,6 +79,8 @@ class Settings(BaseModel):
 
     mqtt_url: str = "mqtt://127.0.0.1:1883"
     mqtt_client_id: str = "cityhub"
+    mqtt_admin_url: str | None = None
+    mqtt_ca_file: Path | None = None
     shared_group: str | None = None
     influx_url: str = "http://127.0.0.1:8086"
     influx_db: str | None = "city"
@@ -76,9 +100,31 @@ class Settings(BaseModel):
         parse_mqtt_url(value)
         return value
 
+    @field_validator("mqtt_admin_url")
+    @classmethod
+    def _mqtt_admin(cls, value: str | None) -> str | None:
+        if value:
+            parse_mqtt_url(value, tls_allowed=True)
+        return value or None
+
+    @field_validator("mqtt_ca_file", mode="before")
+    @classmethod
+    def _ca_file(cls, value: object) -> object:
+        if value is None or value == "":
+            return None
+        path = Path(str(value))
+        if not path.is_file():
+            raise SettingsError(f"the broker's CA file {path} does not exist (or is not a file)")
+        return path
+
     @property
     def mqtt(self) -> MqttAddress:
         return parse_mqtt_url(self.mqtt_url)
+
+    @property
+    def mqtt_admin(self) -> MqttAddress | None:
+        """The broker's provisioning login (dynamic-security control API), if configured."""
+        return parse_mqtt_url(self.mqtt_admin_url, tls_allowed=True) if self.mqtt_admin_url else None
 
     @property
     def writer_kind(self) -> str:
@@ -97,6 +143,10 @@ class Settings(BaseModel):
     @property
     def store_path(self) -> Path:
         return self.data_dir / "hub.sqlite3"
+
+    @property
+    def registry_path(self) -> Path:
+        return self.data_dir / "devices.sqlite"
 
 
 def load_settings(path: Path | None = None, env: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # setup.sh: installs what the demo and the tests need on a fresh Debian machine (run as root), and says so.
-#   system: mosquitto, mosquitto-clients, influxdb (1.x), victoria-metrics, node + npm, python3-venv
+#   system: mosquitto, mosquitto-clients, influxdb (1.x), victoria-metrics, node + npm, python3-venv,
+#           openssl (test certificates for the broker's TLS listener)
 #   python: a virtualenv in .venv with the project and its dev tools
 #   npm:    the MicroPython WebAssembly port (firmware tests under real MicroPython)
 # Safe to run again: each step is skipped when already done.
@@ -17,6 +18,7 @@ command -v victoria-metrics >/dev/null 2>&1 || missing+=(victoria-metrics)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
   missing+=(python3-venv)
 fi
@@ -28,7 +30,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
-  say "Debian packages present (mosquitto, influxdb, victoria-metrics, node, python3)"
+  say "Debian packages present (mosquitto, influxdb, victoria-metrics, node, python3, openssl)"
 fi
 
 if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then

@@ -18,7 +18,9 @@ from hub.services.victoria import VictoriaMetrics
 
 @pytest.fixture
 def mosquitto(tmp_path: Path) -> Iterator[Mosquitto]:
-    with Mosquitto(tmp_path / "mosquitto") as broker:
+    """A secured broker: no anonymous clients; the hub logs in with `mosquitto.hub_url`, devices with their own
+    login from the registry (`registry` fixture in tests/e2e/conftest.py)."""
+    with Mosquitto(tmp_path / "mosquitto", secured=True) as broker:
         yield broker
 
 

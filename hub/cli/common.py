@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from hub.buffer.store import Store
+from hub.devices.dynsec import DynsecError
 from hub.services.process import ServiceError
 from hub.settings import Settings, SettingsError, load_settings
 
@@ -27,7 +28,7 @@ def domain_errors() -> Iterator[None]:
     """Turn the library's errors into one clear line and exit code 1."""
     try:
         yield
-    except (SettingsError, ServiceError, ValueError) as exc:
+    except (SettingsError, ServiceError, DynsecError, ValueError) as exc:
         raise fail(str(exc)) from None
 
 

@@ -11,6 +11,7 @@ import typer
 
 from hub.cli.common import ConfigOption, DataDirOption, domain_errors, settings_from
 from hub.pipeline import Hub
+from hub.settings import redacted_url
 
 
 def run(config: Path | None = ConfigOption, data_dir: Path | None = DataDirOption,
@@ -23,7 +24,7 @@ def run(config: Path | None = ConfigOption, data_dir: Path | None = DataDirOptio
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with domain_errors():
         hub = Hub(settings)
-    typer.echo(f"cityhub: {settings.mqtt_url} -> {settings.writer_kind} at {settings.influx_url}; "
+    typer.echo(f"cityhub: {redacted_url(settings.mqtt_url)} -> {settings.writer_kind} at {settings.influx_url}; "
                f"buffer in {settings.store_path}")
     hub.start()
     try:

@@ -10,6 +10,7 @@ import paho.mqtt.client as mqtt
 from hub.pipeline import Hub
 from hub.services.influxdb import InfluxDB1
 from hub.services.mosquitto import Mosquitto
+from hub.settings import parse_mqtt_url
 from tests.e2e.conftest import DB, START_MS, settle
 
 HOUR = 3_600_000
@@ -17,11 +18,13 @@ HOUR = 3_600_000
 
 def test_board_offline_for_six_hours_backfills_in_order(hub: Hub, influxdb: InfluxDB1, mosquitto: Mosquitto,
                                                         make_fleet) -> None:
+    watch = parse_mqtt_url(mosquitto.hub_url)   # watches with the hub's login (reads every device's channels)
     arrivals: list[int] = []
     ready = threading.Event()
     watcher = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="order-watcher")
     watcher.on_connect = lambda c, *_: (c.subscribe("city/v1/wm-0002/tele", 1), ready.set())
     watcher.on_message = lambda c, u, m: arrivals.append(json.loads(m.payload)["seq"])
+    watcher.username_pw_set(watch.user, watch.password)
     watcher.connect(mosquitto.host, mosquitto.port)
     watcher.loop_start()
     assert ready.wait(5)

@@ -22,7 +22,7 @@ def test_set_config_is_applied_and_a_bad_value_is_refused_with_a_reason(mosquitt
         time.sleep(0.02)   # a board that never connected has no session at the broker to queue commands in
     assert dev.sup is not None and dev.sup.link.connected, "the board came online"
     cli = CliRunner()
-    env = {"CITYHUB_MQTT_URL": mosquitto.url}
+    env = {"CITYHUB_MQTT_URL": mosquitto.hub_url}
     try:
         ok = cli.invoke(app, ["command", "wm-0001", "set_config", "-p", "leak_window_h=12", "-p", "night_factor=2"],
                         env=env)
@@ -52,6 +52,6 @@ def test_set_config_is_applied_and_a_bad_value_is_refused_with_a_reason(mosquitt
 
 def test_command_to_a_silent_board_times_out_with_a_clear_message(mosquitto: Mosquitto) -> None:
     result = CliRunner().invoke(app, ["command", "wm-0999", "ping", "--timeout", "0.5"],
-                                env={"CITYHUB_MQTT_URL": mosquitto.url})
+                                env={"CITYHUB_MQTT_URL": mosquitto.hub_url})
     assert result.exit_code == 1
     assert "no reply from wm-0999" in result.output

@@ -10,12 +10,10 @@ import sys
 import time
 from pathlib import Path
 
-import paho.mqtt.client as mqtt
-
 from hub.services.influxdb import InfluxDB1
 from hub.services.mosquitto import Mosquitto
 from hub.services.process import ServiceError
-from tests.e2e.conftest import DB
+from tests.e2e.conftest import DB, device_client
 
 COUNT = 3000
 
@@ -36,7 +34,7 @@ def _stored(influxdb: InfluxDB1) -> int:
 
 
 def _start_hub(mosquitto: Mosquitto, influxdb: InfluxDB1, data_dir: Path) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, CITYHUB_MQTT_URL=mosquitto.url, CITYHUB_INFLUX_URL=influxdb.url, CITYHUB_INFLUX_DB=DB,
+    env = dict(os.environ, CITYHUB_MQTT_URL=mosquitto.hub_url, CITYHUB_INFLUX_URL=influxdb.url, CITYHUB_INFLUX_DB=DB,
                CITYHUB_DATA_DIR=str(data_dir))
     return subprocess.Popen([str(Path(sys.executable).parent / "cityhub"), "run"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -46,7 +44,7 @@ def test_hub_killed_during_a_burst_loses_nothing_after_restart(mosquitto: Mosqui
                                                                tmp_path: Path) -> None:
     hub = _start_hub(mosquitto, influxdb, tmp_path / "hub")
     try:
-        publisher = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="burst")
+        publisher = device_client(mosquitto, "wm-0042")
         publisher.max_inflight_messages_set(100)
         publisher.connect(mosquitto.host, mosquitto.port)
         publisher.loop_start()

@@ -5,22 +5,21 @@ from __future__ import annotations
 import json
 import time
 
-import paho.mqtt.client as mqtt
-
 from hub.pipeline import Hub
 from hub.services.influxdb import InfluxDB1
 from hub.services.mosquitto import Mosquitto
-from tests.e2e.conftest import DB, settle
+from tests.e2e.conftest import DB, device_client, settle
 
 
 def _publish(broker: Mosquitto, messages: list[tuple[str, bytes]]) -> None:
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="intruder")
-    client.connect(broker.host, broker.port)
-    client.loop_start()
+    """Each message sent by the device whose topic it is (the broker refuses anything else)."""
     for topic, payload in messages:
+        client = device_client(broker, topic.split("/")[2])
+        client.connect(broker.host, broker.port)
+        client.loop_start()
         client.publish(topic, payload, qos=1).wait_for_publish(5)
-    client.loop_stop()
-    client.disconnect()
+        client.loop_stop()
+        client.disconnect()
 
 
 def _envelope(**over: object) -> bytes:
@@ -82,7 +81,7 @@ def test_retained_status_replayed_on_reconnect_is_not_stored_twice(
         hub: Hub, influxdb: InfluxDB1, mosquitto: Mosquitto) -> None:
     status = json.dumps({"v": 1, "kind": "water_meter", "id": "wm-0007", "ts": 1795132800000, "seq": 0, "q": [],
                          "data": {"state": "online", "fw": "0.1.0"}}).encode()
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="board-7")
+    client = device_client(mosquitto, "wm-0007")
     client.connect(mosquitto.host, mosquitto.port)
     client.loop_start()
     client.publish("city/v1/wm-0007/status", status, qos=1, retain=True).wait_for_publish(5)

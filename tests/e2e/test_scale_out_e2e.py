@@ -13,7 +13,7 @@ from tests.e2e.conftest import DB, all_seqs, seqs, settle
 
 def test_two_hubs_in_one_shared_group_split_the_fleet_and_store_everything_once(
         mosquitto: Mosquitto, influxdb: InfluxDB1, make_fleet, tmp_path: Path) -> None:
-    hubs = [Hub(load_settings(env={}, mqtt_url=mosquitto.url, influx_url=influxdb.url, influx_db=DB,
+    hubs = [Hub(load_settings(env={}, mqtt_url=mosquitto.hub_url, influx_url=influxdb.url, influx_db=DB,
                               data_dir=tmp_path / f"hub{i}", mqtt_client_id=f"cityhub-{i}", shared_group="hubs"))
             for i in (1, 2)]
     for hub in hubs:

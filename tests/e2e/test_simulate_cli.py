@@ -8,11 +8,14 @@ import sys
 from pathlib import Path
 
 from hub.pipeline import Hub
+from hub.services.mosquitto import Mosquitto
 from tests.e2e.conftest import settle
 
 
-def test_simulate_command_runs_a_fleet_with_a_fault_against_the_broker(hub: Hub, tmp_path: Path) -> None:
-    env = dict(os.environ, CITYHUB_MQTT_URL=hub.settings.mqtt_url)
+def test_simulate_command_runs_a_fleet_with_a_fault_against_the_broker(hub: Hub, mosquitto: Mosquitto,
+                                                                       tmp_path: Path) -> None:
+    env = dict(os.environ, CITYHUB_MQTT_URL=hub.settings.mqtt_url, CITYHUB_MQTT_ADMIN_URL=mosquitto.admin_url,
+               CITYHUB_DATA_DIR=str(tmp_path / "operator"))
     result = subprocess.run(
         [str(Path(sys.executable).parent / "cityhub"), "simulate", "--count", "3", "--speed", "0",
          "--duration", "26h", "--fault", "wm-0002=large_leak", "--start", "2026-11-16T00:00:00Z",
@@ -20,6 +23,7 @@ def test_simulate_command_runs_a_fleet_with_a_fault_against_the_broker(hub: Hub,
         capture_output=True, text=True, timeout=120, env=env, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 dropped, 0 crashes" in result.stdout, result.stdout
+    assert mosquitto.admin_url.rpartition("@")[0] not in result.stdout + result.stderr, "a password was shown"
     settle(hub)
     alarms = [(a.device_id, a.alarm) for a in hub.store.alarms()]
     assert alarms == [("wm-0002", "LEAK")], alarms

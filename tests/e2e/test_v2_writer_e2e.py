@@ -15,7 +15,7 @@ def test_hub_stores_telemetry_through_the_v2_write_api(mosquitto: Mosquitto, vic
                                                        make_fleet, tmp_path: Path) -> None:
     import time
     start = (int(time.time() * 1000) - 30 * 3_600_000) // 86_400_000 * 86_400_000
-    settings = load_settings(env={}, mqtt_url=mosquitto.url, influx_url=victoria.url, influx_org="city",
+    settings = load_settings(env={}, mqtt_url=mosquitto.hub_url, influx_url=victoria.url, influx_org="city",
                              influx_bucket="sensors", influx_token="t0ken", data_dir=tmp_path / "hub2")
     assert settings.writer_kind == "influx_v2"
     with Hub(settings) as hub:

@@ -14,8 +14,16 @@ from hub.services.influxdb import InfluxDB1
 from hub.services.mosquitto import Mosquitto
 from hub.services.process import ServiceError, ServiceProcess, free_port, owns_listener
 from hub.services.victoria import VictoriaMetrics
+from hub.settings import parse_mqtt_url
 
 TIMEOUT = 10.0
+
+
+def _login_as_hub(client: mqtt.Client, broker: Mosquitto) -> None:
+    """The broker is secured (no anonymous clients): these checks use the hub's login (reads device
+    channels, publishes commands)."""
+    hub = parse_mqtt_url(broker.hub_url)
+    client.username_pw_set(hub.user, hub.password)
 
 
 class _Subscriber:
@@ -29,6 +37,7 @@ class _Subscriber:
         )
         self.client.on_message = lambda _c, _u, msg: self.messages.put(msg)
         self.client.on_connect = lambda _c, _u, flags, rc, _p: self.connected.put(flags.session_present)
+        _login_as_hub(self.client, broker)
         self.client.connect(broker.host, broker.port)
         self.client.loop_start()
         self.session_present = self.connected.get(timeout=TIMEOUT)
@@ -44,6 +53,7 @@ class _Subscriber:
 
 def _publish(broker: Mosquitto, topic: str, payload: bytes, qos: int = 1) -> None:
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"pub-{uuid.uuid4().hex[:8]}")
+    _login_as_hub(client, broker)
     client.connect(broker.host, broker.port)
     client.loop_start()
     try:
@@ -94,10 +104,10 @@ def test_mosquitto_publish_and_receive(mosquitto: Mosquitto) -> None:
     assert mosquitto.pid is not None and owns_listener(mosquitto.pid, mosquitto.port)
     sub = _Subscriber(mosquitto, "sub-basic")
     try:
-        sub.subscribe("city/test/#")
-        _publish(mosquitto, "city/test/hello", b"hi")
+        sub.subscribe("city/v1/+/+")
+        _publish(mosquitto, "city/v1/wm-0001/cmd", b"hi")
         msg = sub.messages.get(timeout=TIMEOUT)
-        assert (msg.topic, msg.payload) == ("city/test/hello", b"hi")
+        assert (msg.topic, msg.payload) == ("city/v1/wm-0001/cmd", b"hi")
     finally:
         sub.close()
 
@@ -105,10 +115,10 @@ def test_mosquitto_publish_and_receive(mosquitto: Mosquitto) -> None:
 def test_mosquitto_persistent_session_survives_restart(mosquitto: Mosquitto) -> None:
     port, data_dir = mosquitto.port, mosquitto.data_dir
     sub = _Subscriber(mosquitto, "hub-persistent", clean_session=False)
-    sub.subscribe("city/+/telemetry", qos=1)
+    sub.subscribe("city/v1/+/cmd", qos=1)
     sub.close()  # the hub goes away; the broker keeps its session and queues for it
 
-    _publish(mosquitto, "city/wm-0001/telemetry", b"while-away")
+    _publish(mosquitto, "city/v1/wm-0001/cmd", b"while-away")
     mosquitto.restart()
     assert (mosquitto.port, mosquitto.data_dir) == (port, data_dir)
     assert (data_dir / "mosquitto.db").exists()
@@ -117,7 +127,7 @@ def test_mosquitto_persistent_session_survives_restart(mosquitto: Mosquitto) -> 
     try:
         assert sub.session_present
         msg = sub.messages.get(timeout=TIMEOUT)
-        assert (msg.topic, msg.payload, msg.qos) == ("city/wm-0001/telemetry", b"while-away", 1)
+        assert (msg.topic, msg.payload, msg.qos) == ("city/v1/wm-0001/cmd", b"while-away", 1)
     finally:
         sub.close()
 
