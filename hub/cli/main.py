@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from hub.cli import alarms, quarantine
+from hub.cli import alarms, device, firmware, quarantine
 from hub.cli.command import command
 from hub.cli.demo import demo
+from hub.cli.flash import flash_command
 from hub.cli.run import run
 from hub.cli.simulate import simulate
 
@@ -18,6 +19,9 @@ app.command()(demo)
 app.command()(command)
 app.add_typer(alarms.app, name="alarms")
 app.add_typer(quarantine.app, name="quarantine")
+app.add_typer(device.app, name="device")
+app.add_typer(firmware.app, name="firmware")
+app.command("flash")(flash_command)
 
 if __name__ == "__main__":
     app()

@@ -1,0 +1,1 @@
+"""Provisioning boards: board definitions and pin checks, firmware bundles, flashing over the raw REPL."""
