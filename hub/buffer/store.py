@@ -60,6 +60,36 @@ CREATE TABLE IF NOT EXISTS counters (
 );
 """
 
+SCHEMA_VERSION = 1   # PRAGMA user_version; 0 = the first release (water meters only)
+
+
+class StoreError(Exception):
+    """The hub's data directory cannot be used as it is (said with what to do)."""
+
+
+def _upgrade(db: sqlite3.Connection, path: Path) -> None:
+    """Bring a store written by an earlier release up to this one, keeping everything it holds."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"{path} was written by a newer cityhub (store version {version}, this one knows up to "
+                         f"{SCHEMA_VERSION}): upgrade cityhub, or run this one on another --data-dir")
+    if "buffer" in tables and "lines" not in {r[1] for r in db.execute("PRAGMA table_info(buffer)")}:
+        raise StoreError(f"{path} was written by a pre-release cityhub whose buffer this one cannot read: "
+                         f"move it aside (or delete it if nothing is waiting in it) and start again")
+    if version == 0 and "alarms" in tables:
+        # release 0 required loss_lph (water only); other kinds' alarms have none
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("ALTER TABLE alarms RENAME TO alarms_v0")
+        db.execute("""CREATE TABLE alarms (
+            device_id TEXT NOT NULL, kind TEXT NOT NULL, alarm TEXT NOT NULL, since_ms INTEGER NOT NULL,
+            raised_ms INTEGER, cleared_ms INTEGER, loss_lph REAL, total_l REAL,
+            PRIMARY KEY (device_id, alarm, since_ms))""")
+        db.execute("INSERT INTO alarms SELECT device_id, kind, alarm, since_ms, raised_ms, cleared_ms, loss_lph, total_l"
+                   " FROM alarms_v0")
+        db.execute("DROP TABLE alarms_v0")
+        db.execute("COMMIT")
+
 
 @dataclass(frozen=True)
 class BufferedRow:
@@ -119,7 +149,13 @@ class Store:
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
+        try:
+            _upgrade(self._db, path)
+        except BaseException:
+            self._db.close()
+            raise
         self._db.executescript(SCHEMA)
+        self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         # rows in `buffer`, kept up to date by commit_batch() and written() (the only writers of that
         # table) so that full(), asked before every commit, does not scan the whole buffer (COUNT(*))
         self._rows = int(self._db.execute("SELECT COUNT(*) FROM buffer").fetchone()[0])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from hub.buffer.store import Store
+from hub.buffer.store import Store, StoreError
 from hub.devices.dynsec import DynsecError
 from hub.services.process import ServiceError
 from hub.settings import Settings, SettingsError, load_settings
@@ -28,7 +28,7 @@ def domain_errors() -> Iterator[None]:
     """Turn the library's errors into one clear line and exit code 1."""
     try:
         yield
-    except (SettingsError, ServiceError, DynsecError, ValueError) as exc:
+    except (SettingsError, ServiceError, DynsecError, StoreError, ValueError) as exc:
         raise fail(str(exc)) from None
 
 
@@ -43,7 +43,8 @@ def open_store(config: Path | None, data_dir: Path | None) -> Iterator[Store]:
     settings = settings_from(config, data_dir)
     if not settings.store_path.exists():
         raise fail(f"no hub data in {settings.data_dir} (run the hub first, or pass --data-dir)")
-    store = Store(settings.store_path)
+    with domain_errors():
+        store = Store(settings.store_path)
     try:
         yield store
     finally:

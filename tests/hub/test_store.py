@@ -304,3 +304,48 @@ def test_unsynced_readings_are_stored_at_2000_plus_seq_with_the_board_time_kept(
     lines = [row.lines for row in store.oldest(10)]
     assert [line.rsplit(" ", 1)[1] for line in lines] == ["946684800041", "946684800042"], lines
     assert all("device_ts=946685700000i" in line for line in lines), lines
+
+
+RELEASE_0_ALARMS = """CREATE TABLE alarms (device_id TEXT NOT NULL, kind TEXT NOT NULL, alarm TEXT NOT NULL,
+    since_ms INTEGER NOT NULL, raised_ms INTEGER, cleared_ms INTEGER, loss_lph REAL NOT NULL, total_l REAL,
+    PRIMARY KEY (device_id, alarm, since_ms))"""
+
+
+def test_a_store_from_the_first_release_is_upgraded_keeping_its_alarms(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "hub.sqlite"
+    db = sqlite3.connect(str(path))
+    db.execute(RELEASE_0_ALARMS)
+    db.execute("INSERT INTO alarms VALUES ('wm-0001', 'water_meter', 'LEAK', 1000, 2000, NULL, 25.0, 600.0)")
+    db.commit()
+    db.close()
+    store = Store(path)
+    try:
+        rows = store.alarms()
+        assert [(r.device_id, r.alarm, r.loss_lph, r.open) for r in rows] == [("wm-0001", "LEAK", 25.0, True)]
+        store._db.execute("INSERT INTO alarms (device_id, kind, alarm, since_ms, raised_ms) "
+                          "VALUES ('bin-0001', 'smart_bin', 'FIRE', 5, 6)")   # no water lost: NULL accepted now
+        assert int(store._db.execute("PRAGMA user_version").fetchone()[0]) >= 1
+    finally:
+        store.close()
+    Store(path).close()   # opening an upgraded store again is a no-op
+
+
+def test_a_store_from_a_newer_or_unknown_version_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    import sqlite3
+
+    from hub.buffer.store import StoreError
+
+    newer = tmp_path / "newer.sqlite"
+    db = sqlite3.connect(str(newer))
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+    with pytest.raises(StoreError, match="newer cityhub"):
+        Store(newer)
+    old = tmp_path / "old.sqlite"
+    db = sqlite3.connect(str(old))
+    db.execute("CREATE TABLE buffer (id INTEGER PRIMARY KEY, message TEXT)")
+    db.close()
+    with pytest.raises(StoreError, match="move it aside"):
+        Store(old)
