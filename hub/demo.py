@@ -119,7 +119,8 @@ def _watch(hub: Hub, fleet: Fleet, runner: threading.Thread, out: Printer) -> No
         now = time.monotonic()
         rate = (stats.received - last_received) / max(now - last_t, 1e-6)
         last_received, last_t = stats.received, now
-        out(f"[{_when(fleet.sim.now_ms)}] {stats.devices_online}/{len(fleet.devices)} online | "
+        asleep = f" ({stats.devices_asleep} asleep)" if stats.devices_asleep else ""
+        out(f"[{_when(fleet.sim.now_ms)}] {stats.devices_online}/{len(fleet.devices)} online{asleep} | "
             f"{rate:7.1f} msg/s | stored {stats.written} | buffered {stats.buffered} | "
             f"quarantined {stats.quarantined} | open alarms {stats.open_alarms}")
         for row in reversed(hub.store.alarms(limit=50)):

@@ -37,6 +37,7 @@ class HubStats:
     buffered: int
     write_retries: int
     devices_online: int
+    devices_asleep: int
     open_alarms: int
     mqtt_connected: bool
     influx_ok: bool
@@ -147,6 +148,7 @@ class Hub:
             buffered=self.store.buffered(),
             write_retries=c.get("write_retries", 0),
             devices_online=self.store.devices_online(),
+            devices_asleep=self.store.devices_asleep(),
             open_alarms=len(self.store.alarms(open_only=True, limit=10_000)),
             mqtt_connected=self.source.connected.is_set(),
             influx_ok=not self.write_loop.failing,

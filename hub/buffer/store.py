@@ -52,7 +52,8 @@ CREATE TABLE IF NOT EXISTS devices (
     kind TEXT NOT NULL,
     online INTEGER NOT NULL,
     fw TEXT,
-    last_seen_ms INTEGER NOT NULL
+    last_seen_ms INTEGER NOT NULL,
+    state TEXT
 );
 CREATE TABLE IF NOT EXISTS counters (
     name TEXT PRIMARY KEY,
@@ -60,7 +61,7 @@ CREATE TABLE IF NOT EXISTS counters (
 );
 """
 
-SCHEMA_VERSION = 1   # PRAGMA user_version; 0 = the first release (water meters only)
+SCHEMA_VERSION = 2   # PRAGMA user_version; 0 = the first release (water meters only); 2: devices.state
 
 
 class StoreError(Exception):
@@ -89,6 +90,8 @@ def _upgrade(db: sqlite3.Connection, path: Path) -> None:
                    " FROM alarms_v0")
         db.execute("DROP TABLE alarms_v0")
         db.execute("COMMIT")
+    if version < 2 and "devices" in tables:
+        db.execute("ALTER TABLE devices ADD COLUMN state TEXT")   # online / offline / asleep (a battery board)
 
 
 @dataclass(frozen=True)
@@ -251,18 +254,21 @@ class Store:
                        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET cleared_ms = excluded.cleared_ms",
                        (*args, msg.ts_ms))
 
-    def _presence(self, msg: Message, ts: int) -> None:
+    def _presence(self, msg: Message, ts: int, replayed: bool = False) -> None:
+        """`state` is online, offline (last will) or asleep (a battery board between readings). A status the
+        broker replays (retained) says nothing about when the board was last heard: it keeps the stored time."""
         d = msg.data.model_dump()
+        seen = "devices.last_seen_ms" if replayed else "excluded.last_seen_ms"
         self._db.execute(
-            "INSERT INTO devices (device_id, kind, online, fw, last_seen_ms) VALUES (?, ?, ?, ?, ?)"
+            "INSERT INTO devices (device_id, kind, online, fw, last_seen_ms, state) VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT DO UPDATE SET kind = excluded.kind, online = excluded.online, fw = excluded.fw,"
-            " last_seen_ms = excluded.last_seen_ms",
-            (msg.device_id, msg.kind, int(d["state"] == "online"), d["fw"], ts))
+            f" last_seen_ms = {seen}, state = excluded.state",
+            (msg.device_id, msg.kind, int(d["state"] == "online"), d["fw"], ts, d["state"]))
 
     def note_presence(self, msg: Message) -> None:
         """A retained status replayed by the broker: update presence only (no point, no counters)."""
         with self._lock:
-            self._presence(msg, now_ms())
+            self._presence(msg, now_ms(), replayed=True)
 
     def _bump(self, name: str, value: int) -> None:
         self._db.execute("INSERT INTO counters (name, value) VALUES (?, ?)"
@@ -339,6 +345,12 @@ class Store:
     def devices_online(self) -> int:
         with self._lock:
             row = self._db.execute("SELECT COUNT(*) FROM devices WHERE online = 1").fetchone()
+        return int(row[0])
+
+    def devices_asleep(self) -> int:
+        """Battery boards between two readings: not connected, and not lost either."""
+        with self._lock:
+            row = self._db.execute("SELECT COUNT(*) FROM devices WHERE state = 'asleep'").fetchone()
         return int(row[0])
 
     def iter_devices(self) -> Iterator[tuple[str, str, bool, str | None, int]]:

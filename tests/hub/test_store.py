@@ -6,6 +6,7 @@ Messages are built through the real validator, as ingest does; each test uses it
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -183,6 +184,27 @@ def test_status_messages_track_presence(store: Store) -> None:
     devices = list(store.iter_devices())
     assert [(d[0], d[1], d[2], d[3]) for d in devices] == [(DEVICE, "water_meter", False, "0.2.0"),
                                                           ("wm-0002", "water_meter", True, "0.1.0")]
+
+
+def test_an_asleep_battery_board_is_counted_apart_from_online_and_offline(store: Store) -> None:
+    store.commit_batch([status("online"), status("asleep", device="wm-0002"), status("offline", device="wm-0003")])
+    assert (store.devices_online(), store.devices_asleep()) == (1, 1)
+    store.commit_batch([status("online", device="wm-0002")])
+    assert (store.devices_online(), store.devices_asleep()) == (2, 0)
+
+
+def test_a_replayed_retained_status_does_not_make_a_silent_board_look_freshly_seen(store: Store) -> None:
+    store.commit_batch([status("asleep")])
+    seen = {d[0]: d[4] for d in store.iter_devices()}[DEVICE]
+    _, _, replay = status("asleep")
+    assert isinstance(replay, Message)
+    time.sleep(0.01)
+    store.note_presence(replay)   # the broker hands the hub its retained status again after a restart
+    assert {d[0]: d[4] for d in store.iter_devices()}[DEVICE] == seen
+    _, _, new_board = status("online", device="wm-0009")
+    assert isinstance(new_board, Message)
+    store.note_presence(new_board)   # a board the hub never heard of is recorded all the same
+    assert store.devices_online() == 1 and "wm-0009" in {d[0] for d in store.iter_devices()}
 
 
 # --- writer side ----------------------------------------------------------------------------------------
