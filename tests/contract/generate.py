@@ -34,6 +34,7 @@ from typing import Any
 
 from cityfw.core import boot, message
 from cityfw.core.supervisor import Supervisor
+from offline_board import Example, example_name, no_broker, read_outbox
 
 from simulators.board import SimBoard, SimTime
 from simulators.water import PulseMeter
@@ -67,11 +68,6 @@ EXPECTED = (
     f"{KIND}.ack.refused",
 )
 
-Example = dict[str, Any]   # {"topic": str, "payload": dict}
-
-
-def _no_broker(host: str, port: int, timeout_ms: int) -> Any:
-    raise OSError("no broker: the contract generator runs offline")
 
 
 class Scenario:
@@ -80,7 +76,7 @@ class Scenario:
     def __init__(self, flash: Path) -> None:
         self.sim = SimTime(START_MS)
         self.board = SimBoard(self.sim, flash, SEED)
-        self.board.open_socket = _no_broker   # type: ignore[method-assign]
+        self.board.open_socket = no_broker   # type: ignore[method-assign]
         self.sup: Supervisor = boot.build(self.board, json.loads(json.dumps(CONFIG)))
         self.meter = PulseMeter(self.sup.cfg["app"]["litres_per_pulse"])
         self.sent: list[tuple[str, dict[str, Any]]] = []   # (channel, payload) in outbox order
@@ -90,17 +86,7 @@ class Scenario:
 
     def _pass(self) -> None:
         self.sup.run_once()
-        if self.sup.link.connected:
-            raise RuntimeError("the contract generator's board must stay offline")
-        # read back what the supervisor queued, as Supervisor._send would publish it
-        outbox = self.sup.outbox
-        while True:
-            rec = outbox.peek()
-            if rec is None:
-                return
-            _seq, channel, payload = rec
-            self.sent.append((channel, json.loads(payload)))
-            outbox.ack()
+        read_outbox(self.sup, self.sent)
 
     def run(self, hours: float, flow_lph: float) -> None:
         """Advance simulated time minute by minute with a constant flow through the meter."""
@@ -124,15 +110,6 @@ class Scenario:
         return dict(json.loads(self.sup._status(state)))
 
 
-def _name(channel: str, payload: dict[str, Any]) -> str:
-    data = payload["data"]
-    if channel == message.EVT:
-        return f"{payload['kind']}.{channel}.{data['alarm']}.{data['state']}"
-    if channel == message.ACK and not data["ok"]:
-        return f"{payload['kind']}.{channel}.refused"
-    return f"{payload['kind']}.{channel}"
-
-
 def build_examples() -> dict[str, Example]:
     """Run the scenario and return {example name: {"topic", "payload"}}."""
     with tempfile.TemporaryDirectory(prefix="cityfw-contract-") as tmp:
@@ -150,7 +127,7 @@ def build_examples() -> dict[str, Example]:
     examples: dict[str, Example] = {}
     chosen: dict[str, tuple[str, dict[str, Any]]] = {}
     for channel, payload in s.sent:
-        name = _name(channel, payload)
+        name = example_name(channel, payload)
         # events: the first of each (alarm, state); health: the last (longest uptime); telemetry: the last
         # one with water (the night minimum is learned by then)
         latest = channel == message.HEALTH or (channel == message.TELE and payload["data"]["pulses"] > 0)

@@ -24,6 +24,7 @@ from typing import Any
 
 from cityfw.core import boot, message
 from cityfw.core.supervisor import Supervisor
+from offline_board import Example, example_name, no_broker, read_outbox
 
 from simulators.board import SimBoard, SimTime
 from simulators.park import SimLamp, SimLampCurrent, SimMotionSensor
@@ -46,11 +47,6 @@ EXPECTED = ((f"{KIND}.tele", f"{KIND}.health", f"{KIND}.status.online", f"{KIND}
              f"{KIND}.ack.refused", f"{KIND}.evt.DAY_BURNER.raised")
             + tuple(f"{KIND}.evt.{a}.{s}" for a in ALARMS for s in ("raised", "cleared")))
 
-Example = dict[str, Any]
-
-
-def _no_broker(host: str, port: int, timeout_ms: int) -> Any:
-    raise OSError("no broker: the contract generator runs offline")
 
 
 class Contact:
@@ -67,7 +63,7 @@ class Scenario:
     def __init__(self, flash: Path) -> None:
         self.sim = SimTime(START_MS)
         self.board = SimBoard(self.sim, flash, 5)
-        self.board.open_socket = _no_broker   # type: ignore[method-assign]
+        self.board.open_socket = no_broker   # type: ignore[method-assign]
         self.lamp = SimLamp(self.sim)
         self.sensor = SimMotionSensor()
         self.board.lamp = self.lamp   # type: ignore[attr-defined]
@@ -83,12 +79,7 @@ class Scenario:
 
     def _pass(self) -> None:
         self.sup.run_once()
-        if self.sup.link.connected:
-            raise RuntimeError("the contract generator's board must stay offline")
-        while (rec := self.sup.outbox.peek()) is not None:
-            _seq, channel, payload = rec
-            self.sent.append((channel, json.loads(payload)))
-            self.sup.outbox.ack()
+        read_outbox(self.sup, self.sent)
 
     def run(self, minutes: float, passers_per_min: int = 0) -> None:
         for i in range(round(minutes * MIN_MS / STEP_MS)):
@@ -103,15 +94,6 @@ class Scenario:
 
     def status(self, state: str) -> dict[str, Any]:
         return dict(json.loads(self.sup._status(state)))
-
-
-def _name(channel: str, payload: dict[str, Any]) -> str:
-    data = payload["data"]
-    if channel == message.EVT:
-        return f"{payload['kind']}.{channel}.{data['alarm']}.{data['state']}"
-    if channel == message.ACK and not data["ok"]:
-        return f"{payload['kind']}.{channel}.refused"
-    return f"{payload['kind']}.{channel}"
 
 
 def build_examples() -> dict[str, Example]:
@@ -139,7 +121,7 @@ def build_examples() -> dict[str, Example]:
         offline = s.status("offline")
     chosen: dict[str, tuple[str, dict[str, Any]]] = {}
     for channel, payload in s.sent:
-        name = _name(channel, payload)
+        name = example_name(channel, payload)
         # health: the last one; telemetry: the first with detections (dynamic mode); events: the first
         latest = channel == message.HEALTH
         if latest or name not in chosen:

@@ -19,6 +19,7 @@ from typing import Any
 
 from cityfw.core import boot, message
 from cityfw.core.supervisor import Supervisor
+from offline_board import Example, example_name, no_broker, read_outbox
 
 from simulators.board import SimBoard, SimTime
 from simulators.pedestrians import SimBeams
@@ -45,18 +46,13 @@ EXPECTED = (
     f"{KIND}.ack.refused",
 )
 
-Example = dict[str, Any]
-
-
-def _no_broker(host: str, port: int, timeout_ms: int) -> Any:
-    raise OSError("no broker: the contract generator runs offline")
 
 
 class Scenario:
     def __init__(self, flash: Path) -> None:
         self.sim = SimTime(START_MS)
         self.board = SimBoard(self.sim, flash, 11)
-        self.board.open_socket = _no_broker   # type: ignore[method-assign]
+        self.board.open_socket = no_broker   # type: ignore[method-assign]
         self.beams = SimBeams()
         self.board.beams = self.beams
         self.sup: Supervisor = boot.build(self.board, json.loads(json.dumps(CONFIG)))
@@ -67,12 +63,7 @@ class Scenario:
 
     def _pass(self) -> None:
         self.sup.run_once()
-        if self.sup.link.connected:
-            raise RuntimeError("the contract generator's board must stay offline")
-        while (rec := self.sup.outbox.peek()) is not None:
-            _seq, channel, payload = rec
-            self.sent.append((channel, json.loads(payload)))
-            self.sup.outbox.ack()
+        read_outbox(self.sup, self.sent)
 
     def ticks(self) -> int:
         return self.sim.now_ms - self.board.rtc.boot_ms
@@ -97,15 +88,6 @@ class Scenario:
         return dict(json.loads(self.sup._status(state)))
 
 
-def _name(channel: str, payload: dict[str, Any]) -> str:
-    data = payload["data"]
-    if channel == message.EVT:
-        return f"{payload['kind']}.{channel}.{data['alarm']}.{data['state']}"
-    if channel == message.ACK and not data["ok"]:
-        return f"{payload['kind']}.{channel}.refused"
-    return f"{payload['kind']}.{channel}"
-
-
 def build_examples() -> dict[str, Example]:
     with tempfile.TemporaryDirectory(prefix="cityfw-contract-ped-") as tmp:
         s = Scenario(Path(tmp) / "flash")
@@ -124,7 +106,7 @@ def build_examples() -> dict[str, Example]:
         offline = s.status("offline")
     chosen: dict[str, tuple[str, dict[str, Any]]] = {}
     for channel, payload in s.sent:
-        name = _name(channel, payload)
+        name = example_name(channel, payload)
         latest = channel == message.HEALTH or (channel == message.TELE and payload["data"]["count_in"] > 0)
         if latest or name not in chosen:
             chosen[name] = (channel, payload)

@@ -22,6 +22,7 @@ from typing import Any
 
 from cityfw.core import boot, message
 from cityfw.core.supervisor import Supervisor
+from offline_board import Example, example_name, no_broker, read_outbox
 
 from simulators.bin import SmartBinModel
 from simulators.board import DeepSleep, SimBoard, SimTime
@@ -47,11 +48,6 @@ EXPECTED = tuple(f"{KIND}.{name}" for name in (
     "evt.FIRE.raised", "evt.FIRE.cleared", "health", "status.online", "status.offline", "status.asleep",
     "ack", "ack.refused"))
 
-Example = dict[str, Any]
-
-
-def _no_broker(host: str, port: int, timeout_ms: int) -> Any:
-    raise OSError("no broker: the contract generator runs offline")
 
 
 class Scenario:
@@ -70,7 +66,7 @@ class Scenario:
     def _boot(self, cause: str) -> Supervisor:
         synced = self.board is not None and self.board.rtc.synced
         self.board = SimBoard(self.sim, self.flash, SEED + self.boots, cause)
-        self.board.open_socket = _no_broker   # type: ignore[method-assign]
+        self.board.open_socket = no_broker   # type: ignore[method-assign]
         if cause == "deep_sleep":
             self.board.rtc.synced = synced
         self.boots += 1
@@ -95,13 +91,7 @@ class Scenario:
             self._read_outbox()
 
     def _read_outbox(self) -> None:
-        outbox = self.sup.outbox
-        while True:
-            rec = outbox.peek()
-            if rec is None:
-                return
-            self.sent.append((rec[1], json.loads(rec[2])))
-            outbox.ack()
+        read_outbox(self.sup, self.sent)
 
     def at(self, hours: float) -> int:
         return START_MS + int(hours * HOUR_MS)
@@ -121,15 +111,6 @@ class Scenario:
     def run_until_awake(self) -> None:
         while self.asleep_until is not None:
             self.run_until(self.sim.now_ms + STEP_MS)
-
-
-def _name(channel: str, payload: dict[str, Any]) -> str:
-    data = payload["data"]
-    if channel == message.EVT:
-        return f"{KIND}.{channel}.{data['alarm']}.{data['state']}"
-    if channel == message.ACK and not data["ok"]:
-        return f"{KIND}.{channel}.refused"
-    return f"{KIND}.{channel}"
 
 
 def build_examples() -> dict[str, Example]:
@@ -160,7 +141,7 @@ def build_examples() -> dict[str, Example]:
 
     chosen: dict[str, tuple[str, dict[str, Any]]] = {}
     for channel, payload in s.sent:
-        name = _name(channel, payload)
+        name = example_name(channel, payload)
         # health: the last; telemetry: the last one after a few sleeps with a level
         latest = channel == message.HEALTH or (channel == message.TELE and payload["data"]["wakes"] > 0
                                                and payload["data"]["fill_pct"] is not None)

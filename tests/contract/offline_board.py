@@ -1,0 +1,44 @@
+"""What every contract generator shares: a board whose broker is unreachable, and its outbox read back.
+
+The examples are what the real firmware queued, exactly as `Supervisor._send` would publish them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cityfw.core import message
+from cityfw.core.supervisor import Supervisor
+
+Example = dict[str, Any]   # {"topic": str, "payload": dict}
+Sent = list[tuple[str, dict[str, Any]]]   # (channel, payload) in outbox order
+
+
+def no_broker(host: str, port: int, timeout_ms: int) -> Any:
+    """The board's socket factory: the generators run offline, so every message stays in the outbox."""
+    raise OSError("no broker: the contract generator runs offline")
+
+
+def read_outbox(sup: Supervisor, sent: Sent) -> None:
+    """Move what the supervisor queued into `sent` (and acknowledge it, as a delivery would)."""
+    if sup.link.connected:
+        raise RuntimeError("the contract generator's board must stay offline")
+    outbox = sup.outbox
+    while True:
+        rec = outbox.peek()
+        if rec is None:
+            return
+        _seq, channel, payload = rec
+        sent.append((channel, json.loads(payload)))
+        outbox.ack()
+
+
+def example_name(channel: str, payload: dict[str, Any]) -> str:
+    """`<kind>.<channel>`, `<kind>.evt.<ALARM>.<state>` or `<kind>.ack.refused`: the example's file name."""
+    data = payload["data"]
+    if channel == message.EVT:
+        return f"{payload['kind']}.{channel}.{data['alarm']}.{data['state']}"
+    if channel == message.ACK and not data["ok"]:
+        return f"{payload['kind']}.{channel}.refused"
+    return f"{payload['kind']}.{channel}"
