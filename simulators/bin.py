@@ -25,6 +25,7 @@ from cityfw.core.localtime import offset_ms
 
 from simulators.board import SimBoard
 from simulators.pedestrians import DAY_FACTOR, WEEKDAY_HOURS
+from simulators.sampling import poisson
 
 MIN_MS = 60_000
 HOUR_MS = 3_600_000
@@ -86,13 +87,6 @@ class BinPhysics:
         share = WEEKDAY_HOURS[hour] / sum(WEEKDAY_HOURS)
         return self.site.deposits_per_day * DAY_FACTOR[weekday] * share / 60
 
-    def _poisson(self, mean: float) -> int:
-        limit, k, prod = math.exp(-mean), 0, self.rng.random()
-        while prod > limit:
-            k += 1
-            prod *= self.rng.random()
-        return k
-
     def advance(self, t1_ms: int) -> None:
         """Run the bin's life up to t1, a minute at a time."""
         if self.done_ms is None:
@@ -104,7 +98,7 @@ class BinPhysics:
 
     def _minute(self, t_ms: int) -> None:
         lo, hi = self.site.item_l
-        for _ in range(self._poisson(self.deposit_rate_per_min(t_ms))):
+        for _ in range(poisson(self.rng, self.deposit_rate_per_min(t_ms))):
             self.deposits += 1
             self.loose_l += self.rng.uniform(lo, hi)
             if self.loose_l >= self.geo.hopper_l:

@@ -13,13 +13,13 @@ sensor's output stays high), `day_burner` (the driver stays at full power whatev
 
 from __future__ import annotations
 
-import math
 import random
 from dataclasses import dataclass
 
 from cityfw.core.localtime import offset_ms
 
 from simulators.board import SimBoard, SimTime
+from simulators.sampling import poisson
 
 HOUR_MS = 3_600_000
 POLE_SPACING_M = 25.0
@@ -82,7 +82,7 @@ class ParkPath:
             self.generated_to = t_ms - t_ms % HOUR_MS
         while self.generated_to < t_ms + HOUR_MS:   # an hour ahead: a passer-by may enter before pole 0 sees them
             hour0 = self.generated_to
-            n = _poisson(self.rng, self.rate_per_hour(hour0 + HOUR_MS // 2) * self.traffic)
+            n = poisson(self.rng, self.rate_per_hour(hour0 + HOUR_MS // 2) * self.traffic)
             for enter in sorted(hour0 + self.rng.randrange(HOUR_MS) for _ in range(n)):
                 self.passers.append(self._passer(enter))
             self.generated_to = hour0 + HOUR_MS
@@ -123,12 +123,6 @@ class ParkPath:
         return arrivals, present
 
 
-def _poisson(rng: random.Random, mean: float) -> int:
-    limit, k, prod = math.exp(-mean), 0, rng.random()
-    while prod > limit:
-        k += 1
-        prod *= rng.random()
-    return k
 
 
 # the fleet builds models one after another (device 1, 2, ...): the first pole of a path creates it and the

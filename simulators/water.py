@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from cityfw.core.localtime import offset_ms
 
+from simulators.sampling import poisson
+
 MIN_MS = 60_000
 HOUR_MS = 3_600_000
 
@@ -58,14 +60,6 @@ class WaterBuilding:
         hour = (local // HOUR_MS) % 24
         return weekday < 5 and p.open_hour <= hour < p.close_hour
 
-    def _poisson(self, mean: float) -> int:
-        # Knuth's method; means here are small (< 10)
-        limit, k, prod = math.exp(-mean), 0, self.rng.random()
-        while prod > limit:
-            k += 1
-            prod *= self.rng.random()
-        return k
-
     def litres(self, t0_ms: int, t1_ms: int) -> float:
         """Water drawn in (t0, t1]; steps are expected to be about a minute."""
         p = self.profile
@@ -74,11 +68,11 @@ class WaterBuilding:
         if self._open(t1_ms):
             open_minutes = (p.close_hour - p.open_hour) * 60
             litres_per_minute = p.occupants * p.litres_per_occupant_day / open_minutes
-            events = self._poisson(litres_per_minute / 4.0 * minutes)   # mean event ~4 L
+            events = poisson(self.rng, litres_per_minute / 4.0 * minutes)   # mean event ~4 L
             for _ in range(events):
                 total += 6.0 if self.rng.random() < 0.5 else 0.1 * self.rng.uniform(10, 30)
         else:
-            for _ in range(self._poisson(p.night_flush_per_hour * minutes / 60)):
+            for _ in range(poisson(self.rng, p.night_flush_per_hour * minutes / 60)):
                 total += p.night_flush_l
         fault = self.fault_active(t1_ms)
         if fault in FAULT_FLOWS_LPH:
