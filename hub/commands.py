@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import secrets
+import ssl
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -52,7 +54,7 @@ def parse_params(pairs: list[str]) -> dict[str, Any]:
 
 
 def send_command(address: MqttAddress, device_id: str, op: str, params: dict[str, Any] | None = None,
-                 timeout_s: float = 30.0) -> CommandReply:
+                 timeout_s: float = 30.0, tls_ca: Path | None = None) -> CommandReply:
     from pydantic import TypeAdapter, ValidationError
 
     try:
@@ -87,6 +89,8 @@ def send_command(address: MqttAddress, device_id: str, op: str, params: dict[str
     client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"cityhub-cmd-{cmd_id}")
     if address.user:
         client.username_pw_set(address.user, address.password)
+    if address.tls:
+        client.tls_set(ca_certs=str(tls_ca) if tls_ca else None, tls_version=ssl.PROTOCOL_TLS_CLIENT)
     client.on_connect, client.on_subscribe, client.on_message = on_connect, on_subscribe, on_message
     try:
         client.connect(address.host, address.port, keepalive=30)

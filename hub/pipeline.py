@@ -48,7 +48,8 @@ class Hub:
         self.settings = settings
         self.store = Store(settings.store_path, settings.buffer_max_rows)
         self.writer = writer or make_writer(settings.writer_kind, **settings.writer_options())
-        self.source = MqttSource(settings.mqtt, settings.mqtt_client_id, settings.shared_group)
+        self.source = MqttSource(settings.mqtt, settings.mqtt_client_id, settings.shared_group,
+                                 tls_ca=settings.mqtt_ca_file)
         self.write_loop = WriteLoop(self.store, self.writer, settings.write_batch)
         self._stop = threading.Event()
         self._busy = threading.Event()   # the committer holds a batch it has not acknowledged yet

@@ -62,8 +62,8 @@ def parse_mqtt_url(url: str, tls_allowed: bool = False) -> MqttAddress:
         raise SettingsError(f"MQTT URL {_redacted(url)!r} must look like mqtt://[user:pass@]host:port"
                             + (" (or mqtts:// for TLS)" if tls_allowed else ""))
     if parts.scheme == "mqtts" and not tls_allowed:
-        raise SettingsError(f"MQTT URL {_redacted(url)!r} must look like mqtt://[user:pass@]host:port: the hub's "
-                            "own connection does not speak TLS yet (mqtts:// is for mqtt_admin_url only)")
+        raise SettingsError(f"MQTT URL {_redacted(url)!r} must look like mqtt://[user:pass@]host:port: "
+                            "this connection does not speak TLS")
     tls = parts.scheme == "mqtts"
     try:
         port = parts.port or (8883 if tls else 1883)
@@ -97,7 +97,7 @@ class Settings(BaseModel):
     @field_validator("mqtt_url")
     @classmethod
     def _mqtt(cls, value: str) -> str:
-        parse_mqtt_url(value)
+        parse_mqtt_url(value, tls_allowed=True)
         return value
 
     @field_validator("mqtt_admin_url")
@@ -119,7 +119,8 @@ class Settings(BaseModel):
 
     @property
     def mqtt(self) -> MqttAddress:
-        return parse_mqtt_url(self.mqtt_url)
+        """The hub's own login; `mqtts://` = TLS, the broker's certificate checked against `mqtt_ca_file`."""
+        return parse_mqtt_url(self.mqtt_url, tls_allowed=True)
 
     @property
     def mqtt_admin(self) -> MqttAddress | None:

@@ -20,7 +20,8 @@ def command(
     """Send a command to one board through the broker and wait for its reply (exit 1 if refused)."""
     settings = settings_from(config)
     try:
-        reply = send_command(settings.mqtt, device_id, op, parse_params(param), timeout)
+        reply = send_command(settings.mqtt, device_id, op, parse_params(param), timeout,
+                             tls_ca=settings.mqtt_ca_file)
     except CommandError as exc:
         raise fail(str(exc)) from None
     if not reply.ok:

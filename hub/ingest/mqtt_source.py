@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 import queue
+import ssl
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
@@ -35,7 +37,7 @@ class Incoming:
 
 class MqttSource:
     def __init__(self, address: MqttAddress, client_id: str, shared_group: str | None = None,
-                 queue_size: int = 20_000) -> None:
+                 queue_size: int = 20_000, tls_ca: Path | None = None) -> None:
         self.address = address
         self.queue: queue.Queue[Incoming] = queue.Queue(maxsize=queue_size)
         self.connected = threading.Event()
@@ -48,6 +50,8 @@ class MqttSource:
                                   protocol=mqtt.MQTTv311, manual_ack=True)
         if address.user:
             self.client.username_pw_set(address.user, address.password)
+        if address.tls:   # mqtts://: the broker's certificate and name are checked (tls_ca, or the system's CAs)
+            self.client.tls_set(ca_certs=str(tls_ca) if tls_ca else None, tls_version=ssl.PROTOCOL_TLS_CLIENT)
         self.client.max_inflight_messages_set(1000)
         self.client.max_queued_messages_set(0)
         self.client.reconnect_delay_set(1, 5)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import queue
 import ssl
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
@@ -109,6 +109,57 @@ def test_cityhub_device_provisions_over_tls_with_an_mqtts_admin_url(tls_broker: 
         result = CliRunner().invoke(app, ["device", "rotate-credentials", "bin-0001"], env={**env, **changes})
         assert result.exit_code == 1 and needle in result.stderr, result.stdout + result.stderr
         assert str(admin.password) not in result.stdout + result.stderr
-    # the hub's own connection cannot do TLS yet: refused clearly instead of talking plain MQTT to a TLS port
-    result = CliRunner().invoke(app, ["device", "list"], env={**env, "CITYHUB_MQTT_URL": url})
-    assert result.exit_code == 1 and "does not speak TLS yet" in result.stderr, result.stderr
+
+
+def test_the_hub_ingests_and_sends_commands_over_tls(tls_broker: tuple[Mosquitto, int, Path], tmp_path: Path) -> None:
+    import json
+    import time
+
+    from hub.commands import CommandError, send_command
+    from hub.pipeline import Hub
+    from hub.settings import load_settings
+    from hub.write.point import Encodable
+
+    class Kept:   # the time-series store is not what this test is about: keep the points in memory
+        name = "memory"
+
+        def __init__(self) -> None:
+            self.points: list[Encodable] = []
+
+        def write(self, points: Sequence[Encodable]) -> None:
+            self.points.extend(points)
+
+        def close(self) -> None:
+            pass
+
+    broker, tls_port, ca = tls_broker
+    hub_login = parse_mqtt_url(broker.hub_url)
+    url = f"mqtts://{hub_login.user}:{hub_login.password}@127.0.0.1:{tls_port}"
+    settings = load_settings(env={}, mqtt_url=url, mqtt_ca_file=str(ca / "ca.crt"), data_dir=tmp_path / "hub",
+                             mqtt_admin_url=broker.admin_url)
+    assert settings.mqtt.tls
+    with Registry(settings.registry_path, admin=settings.mqtt_admin) as registry:
+        registry.add("water_meter", "esp32-devkitc", "Town hall")
+        secret = registry.secret("wm-0001")
+    kept = Kept()
+    with Hub(settings, writer=kept) as hub:
+        assert hub.source.connected.wait(10), hub.source.last_error
+        board = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="wm-0001", protocol=mqtt.MQTTv311)
+        board.username_pw_set("wm-0001", secret)
+        board.tls_set(ca_certs=str(ca / "ca.crt"), tls_version=ssl.PROTOCOL_TLS_CLIENT)
+        board.connect("127.0.0.1", tls_port, keepalive=10)
+        board.loop_start()
+        status = {"v": 1, "kind": "water_meter", "id": "wm-0001", "ts": 1_795_132_800_000, "seq": 1, "q": [],
+                  "data": {"state": "online", "fw": "0.1.0"}}
+        board.publish("city/v1/wm-0001/status", json.dumps(status), qos=1).wait_for_publish(10)
+        deadline = time.monotonic() + 10
+        while hub.store.devices_online() == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert hub.store.devices_online() == 1, "the board's status came in over TLS"
+        board.disconnect()
+        board.loop_stop()
+    # commands go over TLS too; without the CA the broker's certificate is refused, said clearly
+    with pytest.raises(CommandError, match="reply|answer|timed out|no reply"):
+        send_command(settings.mqtt, "wm-0001", "ping", timeout_s=1, tls_ca=ca / "ca.crt")
+    with pytest.raises(CommandError, match="cannot reach the broker"):
+        send_command(settings.mqtt, "wm-0001", "ping", timeout_s=1)

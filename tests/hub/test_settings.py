@@ -101,7 +101,6 @@ def test_url_encoded_credentials_from_toml(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("url", "needle"), [
     ("http://broker:1883", "must look like mqtt://[user:pass@]host:port"),
-    ("mqtts://broker:8883", "must look like mqtt://[user:pass@]host:port"),
     ("broker:1883", "must look like mqtt://[user:pass@]host:port"),
     ("mqtt://", "must look like mqtt://[user:pass@]host:port"),
     ("mqtt://:1883", "must look like mqtt://[user:pass@]host:port"),
@@ -198,3 +197,10 @@ def test_invalid_value_is_a_settings_error_naming_the_setting(env: dict[str, str
     with pytest.raises(SettingsError, match="invalid hub settings") as exc:
         load_settings(env=env)
     assert needle in str(exc.value), str(exc.value)
+
+
+def test_the_hub_may_reach_the_broker_over_tls() -> None:
+    settings = load_settings(env={"CITYHUB_MQTT_URL": "mqtts://hub:secret@broker.city"})
+    assert settings.mqtt == MqttAddress("broker.city", 8883, "hub", "secret", True)
+    with pytest.raises(SettingsError, match="does not speak TLS"):
+        parse_mqtt_url("mqtts://broker:8883")   # a caller without TLS refuses mqtts:// rather than ignore it
