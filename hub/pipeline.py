@@ -112,7 +112,10 @@ class Hub:
             time.sleep(0.2)
         fresh = []
         for m in batch:
-            if m.retained and m.topic.endswith("/status"):
+            if not m.payload and m.topic.endswith("/status"):
+                # an operator revoked the board and removed its retained status: it is gone, not offline
+                self.store.note_removed(m.topic.split("/")[2])
+            elif m.retained and m.topic.endswith("/status"):
                 # the broker replays retained status on every (re)subscribe: it tells presence, but it is not
                 # a new event, so it is not stored again as a point
                 replay = validate(m.topic, m.payload, self.settings.max_message_bytes)

@@ -270,6 +270,12 @@ class Store:
         with self._lock:
             self._presence(msg, now_ms(), replayed=True)
 
+    def note_removed(self, device_id: str) -> None:
+        """The board's retained status was removed (`cityhub device revoke`): no longer online, state `removed`."""
+        with self._lock:
+            self._db.execute("UPDATE devices SET online = 0, state = 'removed' WHERE device_id = ?", (device_id,))
+            self._bump("status_removed", 1)
+
     def _bump(self, name: str, value: int) -> None:
         self._db.execute("INSERT INTO counters (name, value) VALUES (?, ?)"
                          " ON CONFLICT DO UPDATE SET value = value + excluded.value", (name, value))

@@ -185,6 +185,14 @@ class Dynsec:
     def enable_client(self, username: str) -> None:
         self.execute("enableClient", username=username)
 
+    def clear_retained(self, topic: str) -> None:
+        """Remove the broker's retained message on `topic` (an empty retained publish); subscribers see an
+        empty message."""
+        info = self.client.publish(topic, b"", qos=1, retain=True)
+        info.wait_for_publish(self.timeout_s)
+        if not info.is_published():
+            raise DynsecError(f"the broker did not confirm removing the retained message on {topic}")
+
     def delete_client(self, username: str) -> None:
         self.execute("deleteClient", username=username)
 

@@ -2,8 +2,8 @@
 
 A device publishes only under `city/v1/<its id>/<channel>` (tele, evt, health, status, ack) and reads only
 `city/v1/<its id>/cmd`; a park light also publishes and reads its group's presence topic. The hub reads every
-device channel (also through shared subscriptions) and publishes commands. The admin role only talks to the
-dynamic-security control API. Everything not allowed here is refused (the broker's default is deny).
+device channel (also through shared subscriptions) and publishes commands. The admin role talks to the
+dynamic-security control API and may remove a revoked device's retained status. Everything not allowed here is refused (the broker's default is deny).
 """
 
 from __future__ import annotations
@@ -63,6 +63,8 @@ def hub_acls() -> list[Acl]:
 
 
 def admin_acls() -> list[Acl]:
-    """The provisioning client: the dynamic-security control API and nothing else."""
+    """The provisioning client: the dynamic-security control API, and removing a revoked device's retained
+    status (so nobody, the hub included, goes on reading "online" for a board that was cut off)."""
     topic = "$CONTROL/dynamic-security/#"
-    return [acl("publishClientSend", topic), acl("publishClientReceive", topic), acl("subscribePattern", topic)]
+    return [acl("publishClientSend", topic), acl("publishClientReceive", topic), acl("subscribePattern", topic),
+            acl("publishClientSend", f"{PREFIX}/+/status")]

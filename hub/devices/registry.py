@@ -312,6 +312,8 @@ class Registry:
                 broker.disable_client(device_id)
             except NotFound:
                 pass   # no login on the broker: nothing can connect as this device anyway
+            # the board was cut off without a last will: its retained "online" would stay on the broker
+            broker.clear_retained(f"{policy.PREFIX}/{device_id}/status")
         with self._lock:
             self._db.execute("UPDATE devices SET state = 'revoked' WHERE id = ?", (device_id,))
         self.secrets.forget(device_id)
