@@ -27,7 +27,7 @@ def demo(
     duration: str = typer.Option("", help="Stop after this much simulated time, e.g. 30h (default: until Ctrl-C)."),
     start: str = typer.Option("", help="Simulated start, ISO 8601 UTC (default: 15:00 UTC today, so the park "
                                        "lights soon see dusk)."),
-    fault: list[str] = typer.Option([], help="Inject a fault, <device_id>=<fault>[@<after>]; repeat for several. "
+    fault: list[str] = typer.Option([], help="Inject a fault, <device_id>=<fault>\\[@<after>]; repeat for several. "
                                              "Given at least once, it replaces the default set: "
                                              + ", ".join(DEFAULT_FAULTS) + ". Use --fault none for none."),
     data_dir: Path | None = typer.Option(None, help="Keep the demo's data here (default: a temporary directory)."),
