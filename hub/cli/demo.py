@@ -12,7 +12,17 @@ import typer
 from hub.cli.common import domain_errors
 from hub.demo import DEFAULT_FAULTS, DEFAULT_FLEET, DemoOptions, run_demo
 from simulators.durations import parse_duration_ms
+from simulators.kinds import model_for
 from simulators.options import parse_fault
+
+
+def _default_faults(fleet: dict[str, int]) -> list[str]:
+    """The default faults of the boards this fleet has (none for a kind left out with e.g. --bins 0)."""
+    present: set[str] = set()
+    for kind, count in fleet.items():
+        prefix = model_for(kind).prefix
+        present.update(f"{prefix}-{n:04d}" for n in range(1, count + 1))
+    return [text for text in DEFAULT_FAULTS if text.partition("=")[0] in present]
 
 
 def demo(
@@ -39,9 +49,9 @@ def demo(
         if start:
             when = datetime.fromisoformat(start)
             start_ms = int((when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp() * 1000)
-        texts = list(DEFAULT_FAULTS) if not fault else [] if fault == ["none"] else fault
+        fleet = {"water_meter": meters, "smart_bin": bins, "pedestrian_counter": counters, "park_light": lights}
+        texts = _default_faults(fleet) if not fault else [] if fault == ["none"] else fault
         faults = [parse_fault(text) for text in texts]
-    fleet = {"water_meter": meters, "smart_bin": bins, "pedestrian_counter": counters, "park_light": lights}
     if not any(fleet.values()):
         typer.echo("error: nothing to simulate: give at least one of --meters, --bins, --counters, --lights",
                    err=True)
