@@ -77,8 +77,9 @@ def run_demo(opts: DemoOptions, out: Printer, stop: threading.Event) -> dict[str
             for f in opts.faults:
                 fleet.inject(f.device_id, f.fault, f.after_ms)
             kinds = ", ".join(f"{n} {WHAT.get(k, k)}" for k, n in opts.fleet.items() if n > 0)
-            out(f"Simulating {kinds} from {_when(start_ms)} at {opts.speed:g}x real time "
-                f"(as fast as this machine allows if that is too fast)")
+            pace = (f"at {opts.speed:g}x real time (as fast as this machine allows if that is too fast)"
+                    if opts.speed > 0 else "as fast as this machine allows")
+            out(f"Simulating {kinds} from {_when(start_ms)} {pace}")
             for f in opts.faults:
                 after = f" after {f.after_ms / 3_600_000:g} h" if f.after_ms else ""
                 expect = EXPECT.get(f.fault, "an alarm")
