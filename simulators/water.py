@@ -89,10 +89,14 @@ class PulseMeter:
         self.register_l = 0.0
 
     def pulses(self, t0_ms: int, t1_ms: int, litres: float) -> list[int]:
-        before = math.floor(self.register_l / self.litres_per_pulse)
+        """The instants in (t0, t1] at which the register passes a multiple of `litres_per_pulse`, the step's
+        water flowing evenly: a steady leak gives evenly spaced pulses across steps, as on a real meter."""
+        start_l = self.register_l
+        before = math.floor(start_l / self.litres_per_pulse)
         self.register_l += litres
         n = math.floor(self.register_l / self.litres_per_pulse) - before
-        if n <= 0:
+        if n <= 0 or litres <= 0:
             return []
-        step = (t1_ms - t0_ms) / n
-        return [int(t0_ms + step * (i + 0.5)) for i in range(n)]
+        span = t1_ms - t0_ms
+        return [min(t1_ms, t0_ms + math.ceil(((before + k) * self.litres_per_pulse - start_l) / litres * span))
+                for k in range(1, n + 1)]

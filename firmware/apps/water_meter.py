@@ -78,12 +78,13 @@ class WaterMeterApp:
         changed = False
         while now - self.minute_start >= MIN_MS:
             pulses = self.counter.take()
+            span2 = self.counter.take_span2()   # pulse spacing for the LEAK estimate (water_alarms.py)
             litres = pulses * self.c["litres_per_pulse"]
             end = self.minute_start + MIN_MS
             self.minute_start = end
             self._account(pulses, litres)
             local = offset_ms(end, self.utc_offset_min, self.eu_dst)
-            for event in self.alarms.minute(end, litres, local):
+            for event in self.alarms.minute(end, litres, local, span2):
                 out.append((message.EVT, self._with_total(event), self._flags()))
                 changed = True
             tele_ms = self.c["tele_s"] * 1000   # 0 (accepted by config.check) must not crash: no telemetry

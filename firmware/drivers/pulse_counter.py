@@ -2,6 +2,9 @@
 # on_edge(ticks_ms) is called from the pin interrupt (or the simulated pin): no allocation, no I/O.
 # An edge closer than lockout_ms to the last accepted edge is contact bounce and is ignored (and counted).
 # The lockout must stay below the pulse period at the meter's maximum flow (see docs/water-meter.md).
+# It also keeps the longest time two pulse intervals in a row took (span2_ms, read by take_span2()): a steady
+# leak puts a pulse at least every litres_per_pulse / flow, whatever else is used, so that span bounds the
+# leak's flow from above (apps/water_alarms.py). Two intervals, not one: one late pulse moves it less.
 
 
 class PulseCounter:
@@ -11,6 +14,8 @@ class PulseCounter:
         self.count = 0          # accepted pulses since boot
         self.bounces = 0        # edges rejected by the lockout
         self.last_edge = None   # ticks of the last accepted closure
+        self.prev_edge = None   # ticks of the accepted closure before it
+        self.span2_ms = 0       # longest span of two pulse intervals since the previous take_span2()
         self.last_open = None   # ticks of the last opening
         self._taken = 0
 
@@ -24,6 +29,12 @@ class PulseCounter:
         if self._recent(ticks, self.last_edge) or self._recent(ticks, self.last_open):
             self.bounces += 1
             return
+        if self.last_edge is not None:
+            if self.prev_edge is not None:
+                span = self.ticks_diff(ticks, self.prev_edge)   # negative after a tick wrap: a still line
+                if span > self.span2_ms:
+                    self.span2_ms = span
+            self.prev_edge = self.last_edge
         self.last_edge = ticks
         self.count += 1
 
@@ -37,3 +48,9 @@ class PulseCounter:
         n = now - self._taken
         self._taken = now
         return n
+
+    def take_span2(self):
+        # the longest span of two consecutive pulse intervals that ended since the previous call (ms; 0: none)
+        span = self.span2_ms
+        self.span2_ms = 0
+        return span

@@ -107,3 +107,17 @@ def test_bounce_when_a_long_closure_opens_is_not_a_pulse():
     assert c.bounces == 2, c.bounces
     c.on_edge(5000, True)      # the next real pulse, long after the contact opened
     assert c.count == 2, c.count
+
+
+def test_longest_span_of_two_pulse_intervals_is_kept_until_taken():
+    # the LEAK estimate's pulse spacing: a steady leak can be no slower than its slowest pair of intervals
+    clock = FakeClock(ms=TICKS_PERIOD - 2000)   # the spans cross the tick wrap
+    pc = PulseCounter(clock.ticks_diff, 50)
+    edges_at(pc, clock, [0, 1000])
+    assert pc.take_span2() == 0, "two pulses are one interval: no span yet"
+    edges_at(pc, clock, [1000, 1020, 3000, 3500])   # 1000 ms interval, a bounce, 2000 ms, 500 ms
+    assert pc.bounces == 1, ("the bounce is not a pulse", pc.bounces)
+    assert pc.take_span2() == 3000, "1000 + 2000 ms is the longest pair (the bounce does not split it)"
+    assert pc.take_span2() == 0, "taken: starts again"
+    edges_at(pc, clock, [200])
+    assert pc.take_span2() == 700, ("500 + 200 ms: the pair spans the previous take", pc.span2_ms)

@@ -33,10 +33,12 @@ class Feed:
         self.offset_ms = offset_ms
         self.log = []
 
-    def run(self, minutes, litres_of):
+    def run(self, minutes, litres_of, span_of=None):
+        # span_of(i): the pulse counter's longest span of two pulse intervals in minute i (ms; 0 = none)
         for i in range(minutes):
             self.t += MIN
-            for ev in self.a.minute(self.t, litres_of(i), self.offset_ms):
+            span = span_of(i) if span_of is not None else 0
+            for ev in self.a.minute(self.t, litres_of(i), self.offset_ms, span):
                 self.log.append((self.t, ev))
         return self
 
@@ -397,14 +399,47 @@ def test_other_thresholds_from_cfg_are_honoured():
 
 def test_leak_that_starts_late_in_the_window_is_estimated_at_its_own_rate():
     # a still hour, 18 h of sparse use that never lets the water stand still (1 L every 20 min),
-    # then a 400 L/h leak: the estimate comes from the last hours, not from the sparse ones before
-    feed = Feed(WaterAlarms(make_cfg())).run(60, quiet)
-    feed.run(18 * 60, lambda i: 1 if i % 20 == 0 else 0)
-    big = lambda i: 7 if i % 3 else 6  # noqa: E731  (400 L/h = 6.67 L/min)
-    feed.run(7 * 60, big)
+    # then a 400 L/h leak: the estimate comes from the last hours, not from the sparse ones before.
+    # With and without the pulse spacing (1 L every 9 s: two intervals take 18 s)
+    for spacing in (False, True):
+        feed = Feed(WaterAlarms(make_cfg())).run(60, quiet)
+        sparse = lambda i: 1 if i % 20 == 0 else 0  # noqa: E731
+        feed.run(18 * 60, sparse, (lambda i: 40 * MIN if i % 20 == 0 else 0) if spacing else None)
+        big = lambda i: 7 if i % 3 else 6  # noqa: E731  (400 L/h = 6.67 L/min)
+        feed.run(7 * 60, big, (lambda i: 18000) if spacing else None)
+        leaks = feed.events("LEAK")
+        assert len(leaks) == 1 and leaks[0][1]["state"] == "raised", (spacing, leaks)
+        assert 380 <= leaks[0][1]["loss_lph"] <= 420, ("a 400 L/h leak", spacing, leaks[0][1]["loss_lph"])
+
+
+def office_hours(litres_of):
+    # litres_of plus 3 L every minute (180 L/h of use)
+    return lambda i: litres_of(i) + 3
+
+
+def test_leak_hidden_by_daytime_use_is_estimated_from_the_pulse_spacing():
+    # a 25 L/h leak (1 L every 2.4 min: two intervals take 288 s) for 18 h, then 6 h of busy use in which
+    # no hour is below 200 L: the hourly volumes alone would say ~205 L/h. Use adds pulses, it never
+    # delays the leak's: the busy hours' spacing (no pair of intervals longer than 150 s: <= 48 L/h)
+    # does not contradict the 25 L/h of the quiet hours before them
+    feed, start = leak_setup()
+    feed.run(18 * 60, steady(25), lambda i: 288000 if steady(25)(i) else 0)
+    feed.run(6 * 60 + 1, office_hours(lambda i: steady(25)(i + 18 * 60)), lambda i: 150000)
     leaks = feed.events("LEAK")
-    assert len(leaks) == 1 and leaks[0][1]["state"] == "raised", leaks
-    assert 380 <= leaks[0][1]["loss_lph"] <= 420, ("a 400 L/h leak", leaks[0][1]["loss_lph"])
+    assert len(leaks) == 1 and leaks[0][0] == start + DAY, ("raised at 24 h", leaks)
+    assert approx(leaks[0][1]["loss_lph"], 25, 0.5), ("the leak, not the use", leaks[0][1]["loss_lph"])
+
+
+def test_spacing_that_reaches_back_into_the_still_hour_is_not_the_leak():
+    # the first two pulses after the still hour end intervals that began before it: a span of 65 min would
+    # say "at most 2 L/h" for a 25 L/h leak; every hour since the still hour counts (leak_estimate_h=0)
+    cfg = make_cfg(leak_window_h=2, leak_estimate_h=0)
+    feed, start = leak_setup(cfg)
+    early = lambda i: 65 * MIN if i < 3 and steady(25)(i) else (288000 if steady(25)(i) else 0)  # noqa: E731
+    feed.run(2 * 60, steady(25), early)
+    leaks = feed.events("LEAK")
+    assert len(leaks) == 1 and leaks[0][0] == start + 2 * HOUR, leaks
+    assert approx(leaks[0][1]["loss_lph"], 25, 0.5), ("the still hour is not the leak's pace", leaks[0][1])
 
 
 def test_night_window_across_midnight_is_judged():
