@@ -123,11 +123,14 @@ Credentials = Callable[[dict[str, Any]], tuple[str, str]]
 class Fleet:
     """Simulated boards of one or several kinds: `Fleet("water_meter", 5, ...)` or `Fleet({"smart_bin": 3,
     "park_light": 8}, None, ...)`. Ids are `<prefix>-0001`, ... per kind. `credentials`, when given, is asked
-    for each board's MQTT username and password (the secured broker gives every device its own)."""
+    for each board's MQTT username and password (the secured broker gives every device its own). `app` adds
+    app settings per device id (`{"ped-0001": {"light_group": "path-01", "light_pole": -1}}`) to what its
+    physics model sets."""
 
     def __init__(self, kind: str | Mapping[str, int], count: int | None, broker: BrokerAddress, data_dir: Path,
                  start_ms: int, speed: float = 3600.0, tick_ms: int | None = None, seed: int = 1,
-                 fresh: bool = True, credentials: Credentials | None = None) -> None:
+                 fresh: bool = True, credentials: Credentials | None = None,
+                 app: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         kinds = {kind: count or 0} if isinstance(kind, str) else dict(kind)
         self.kinds = kinds
         self.kind = next(iter(kinds))
@@ -154,7 +157,7 @@ class Fleet:
                     "mqtt": {"host": broker.host, "port": broker.port, "user": broker.user,
                              "password": broker.password, "keepalive_s": 30, "timeout_ms": 5000,
                              "backoff_base_ms": 200, "backoff_max_ms": 2000},
-                    "app": model.app_config(),
+                    "app": {**model.app_config(), **(app or {}).get(did, {})},
                 }
                 if credentials is not None:
                     cfg["mqtt"]["user"], cfg["mqtt"]["password"] = credentials(cfg)

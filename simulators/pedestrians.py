@@ -156,6 +156,17 @@ class Street:
                 self.truth.add(int(t + gap / speed), inward, size)
                 t += rng.expovariate(groups_per_ms)
 
+    def add(self, t_ms: int, inward: bool = True, speed_mps: float = 1.4, depth_m: float = 0.4) -> None:
+        """One person walking through the beams alone, breaking the first beam at t_ms (tests, demos); set
+        `profile.people_per_day = 0` before the street is first generated for a walkway with nobody else."""
+        gap = self.profile.beam_gap_m
+        speed = speed_mps / 1000.0   # m per ms
+        held = depth_m / speed
+        first, second = (A, B) if inward else (B, A)
+        heapq.heappush(self.breaks[first], (t_ms, int(t_ms + held)))
+        heapq.heappush(self.breaks[second], (int(t_ms + gap / speed), int(t_ms + gap / speed + held)))
+        self.truth.add(int(t_ms + gap / speed), inward, 1)
+
 
 class SimBeams:
     """The two IR receivers as the board sees them: `attach(on_edge)` then edges (beam, broken, ticks_ms)."""

@@ -15,6 +15,7 @@ from cityfw.apps.light_settings import DEFAULTS, check, override_params, schedul
 
 KIND = "park_light"
 APP_DEFAULTS = DEFAULTS
+APP_FIXED = ("group",)   # set at registration: the broker's rules give the light that group's presence only
 APP_CHECK = check
 
 

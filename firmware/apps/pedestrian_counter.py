@@ -5,6 +5,10 @@
 # A beam blocked for blocked_ms raises BEAM_BLOCKED (cleared once neither beam has been blocked for
 # unblock_ms); a bin that saw a blocked beam is flagged sensor_fault, one measured on an unsynced clock
 # clock_unsynced. The bin in progress is lost on a reboot; open alarms survive it (state file).
+# With light_group set, a counted passage also tells that group's park lights someone is coming: a presence
+# message as a pole's ({"id", "pole": light_pole, "ts"}), QoS 0 straight through the broker, at most one per
+# presence_repeat_s; sent and unsendable messages are counted in the bins (presence_tx, presence_unsent).
+import json
 from cityfw.core import message
 from cityfw.core.alarms import AlarmSet
 from cityfw.core.state_file import StateFile
@@ -17,7 +21,12 @@ APP_DEFAULTS = {
     "blocked_ms": 2500,    # a beam broken this long is blocked (occlusion fault)
     "unblock_ms": 2000,    # no beam blocked for this long before BEAM_BLOCKED clears
     "bin_s": 900,          # counting bin, aligned to the clock
+    "light_group": "",     # park lights told of each passage ("" = none)
+    "light_pole": 0,       # the counter's place on their path, in poles (-1: just before pole 0)
+    "presence_repeat_s": 10,   # at most one presence message this often
 }
+APP_SIGNED = ("light_pole",)   # may be negative
+APP_FIXED = ("light_group",)   # set at registration: the broker lets the counter publish on that group only
 RING = 256           # edges stored between two passes (a pass every 200 ms on a board)
 JUMP_MS = 6 * 3600 * 1000   # a wall-clock step forward larger than this is a correction, not time
 BACK_MS = 60 * 1000         # a step back larger than this too (smaller ones: NTP trimming a drifted clock)
@@ -25,7 +34,7 @@ ALARM = "BEAM_BLOCKED"
 
 
 def APP_CHECK(c):
-    # rules beyond "a non-negative number of the default's type" (core/config.py)
+    # rules beyond "a non-negative number of the default's type" (core/config.py; light_pole may be negative)
     from cityfw.core.config import ConfigError
     if c["bin_s"] < 60 or c["bin_s"] % 60 or 3600 % c["bin_s"]:
         raise ConfigError("config: app.bin_s must be whole minutes that divide an hour (60, 300, 900, 3600...)")
@@ -33,6 +42,18 @@ def APP_CHECK(c):
         raise ConfigError("config: app.window_ms must be at least 1")
     if c["blocked_ms"] <= c["min_break_ms"] or c["blocked_ms"] <= c["window_ms"]:
         raise ConfigError("config: app.blocked_ms must be above min_break_ms and window_ms")
+    g = c["light_group"]
+    if not isinstance(g, str) or len(g) > 32 or not all("A" <= ch <= "Z" or "a" <= ch <= "z" or "0" <= ch <= "9"
+                                                        or ch in "_-" for ch in g):
+        raise ConfigError("config: app.light_group must be 0-32 of A-Z a-z 0-9 _ -")
+    if not 1 <= c["presence_repeat_s"] <= 86400:
+        raise ConfigError("config: app.presence_repeat_s must be 1-86400")
+    if not -1000 <= c["light_pole"] <= 1000:
+        raise ConfigError("config: app.light_pole must be -1000 to 1000")
+
+
+def presence_topic(group):
+    return message.TOPIC_PREFIX + "group/" + group + "/presence"
 
 
 class PedestrianCounterApp:
@@ -57,6 +78,16 @@ class PedestrianCounterApp:
         self._clear_since = None
         self._last = None          # (wall ms, ticks) of the previous pass
         self._rebin = False        # bin_s changed: close the bin in progress at the next pass
+        self.device_id = cfg["device_id"]
+        self.link = None
+        self._passages = 0         # in + out already told to the lights
+        self._last_pub = None      # ticks of the last presence message (None: none within presence_repeat_s)
+        self.presence_tx = 0       # in the bin in progress
+        self.presence_unsent = 0
+
+    def attach_link(self, link):
+        # called by the supervisor: presence goes straight through the broker (the counter only publishes)
+        self.link = link
 
     def configure(self, app_cfg):
         # new thresholds from the hub (already checked); a new bin length starts with a new bin, so that
@@ -98,7 +129,31 @@ class PedestrianCounterApp:
             self._open(end, end, clock)
         self._process(ticks, 0)
         self._alarm(now, ticks, clock, out)
+        self._presence(now, ticks, clock)
         return out
+
+    def _presence(self, now, ticks, clock):
+        # a passage counted since the last pass tells the lights (at most once per presence_repeat_s). QoS 0,
+        # never queued: a presence that could not go now is worthless later, it is only counted
+        counts = self.pair.counts
+        passages = counts[IN] + counts[OUT]
+        new = passages != self._passages
+        self._passages = passages
+        if self._last_pub is not None:
+            since = clock.ticks_diff(ticks, self._last_pub)
+            if since < 0 or since >= self.c["presence_repeat_s"] * 1000:
+                self._last_pub = None   # forgotten every pass: an old tick would read as recent once ticks wrap
+        group = self.c["light_group"]
+        if not new or not group or self._last_pub is not None:
+            return
+        self._last_pub = ticks
+        link = self.link
+        if link is not None and link.connected:
+            body = {"id": self.device_id, "pole": self.c["light_pole"], "ts": now if clock.synced else 0}
+            if link.send_now(presence_topic(group), json.dumps(body)):
+                self.presence_tx += 1
+                return
+        self.presence_unsent += 1
 
     def _open(self, start, measured_from, clock):
         self.bin_start = start
@@ -126,6 +181,10 @@ class PedestrianCounterApp:
             "unpaired": now[3] - t[3],
             "overflow": p.overflow,
         }
+        if self.c["light_group"] or self.presence_tx or self.presence_unsent:
+            data["presence_tx"] = self.presence_tx
+            data["presence_unsent"] = self.presence_unsent
+            self.presence_tx = self.presence_unsent = 0
         self._taken = now
         flags = []
         if self.bin_fault:

@@ -22,7 +22,9 @@ def app_module(kind):
 def build(board, raw_cfg):
     # returns a ready Supervisor; raises ConfigError on a bad configuration
     module = app_module(raw_cfg.get("kind"))
-    cfg = config.check(raw_cfg, module.APP_DEFAULTS, getattr(module, "APP_CHECK", None))   # the installed configuration must be valid
+    app_check = getattr(module, "APP_CHECK", None)
+    signed = getattr(module, "APP_SIGNED", ())   # settings that may be negative
+    cfg = config.check(raw_cfg, module.APP_DEFAULTS, app_check, signed)   # the installed configuration must be valid
     store = overrides_file(board)
     saved = store.load()
     if saved:
@@ -34,12 +36,14 @@ def build(board, raw_cfg):
             app[key] = saved[key]
         raw["app"] = app
         try:
-            cfg = config.check(raw, module.APP_DEFAULTS, getattr(module, "APP_CHECK", None))
+            cfg = config.check(raw, module.APP_DEFAULTS, app_check, signed)
         except config.ConfigError:
             store.save({})
     app = module.App(board, cfg)
     sup = Supervisor(board, cfg, app, module.APP_DEFAULTS)
-    sup.app_check = getattr(module, "APP_CHECK", None)
+    sup.app_check = app_check
+    sup.app_signed = signed
+    sup.app_fixed = getattr(module, "APP_FIXED", ())   # settings only the registry sets (see commands.py)
     return sup
 
 

@@ -39,12 +39,18 @@ def overrides_file(board):
 
 def _set_config(sup, cmd_id, params):
     defaults = sup.app_defaults
+    for key in getattr(sup, "app_fixed", ()):
+        # e.g. a light's group: the broker's rules for this board follow the registry, so a group changed here
+        # would have the board cut off at its first presence message
+        if key in params and params[key] != sup.cfg["app"].get(key):
+            return _reply(cmd_id, "set_config", False, "app.%s is set when the board is registered "
+                          "(the broker's rules follow it): register the board again to change it" % key)
     app_cfg = dict(sup.cfg["app"])
     for key in params:
         app_cfg[key] = params[key]
     try:
         cfg = check({"device_id": sup.device_id, "kind": sup.kind, "mqtt": sup.cfg["mqtt"], "app": app_cfg},
-                    defaults, sup.app_check)
+                    defaults, sup.app_check, getattr(sup, "app_signed", ()))
     except ConfigError as e:
         return _reply(cmd_id, "set_config", False, str(e))
     # saved first: a flash that cannot be written refuses the change instead of applying it until the next reboot

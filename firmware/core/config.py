@@ -42,8 +42,9 @@ def merged(defaults, given):
     return out
 
 
-def check(cfg, app_defaults=None, app_check=None):
+def check(cfg, app_defaults=None, app_check=None, signed=()):
     # app_check(app_cfg): the app's own rules (ranges that depend on each other), raises ConfigError
+    # signed: the app's settings that may be negative (its APP_SIGNED, e.g. a position on a path)
     # fills in defaults (core, then the app's) and raises ConfigError naming the first problem
     cfg = merged(DEFAULTS, cfg)
     if app_defaults:
@@ -59,21 +60,22 @@ def check(cfg, app_defaults=None, app_check=None):
         for key in cfg["app"]:
             if key not in app_defaults:
                 raise ConfigError("config: unknown app setting '%s'" % key)
-            _check_value(key, app_defaults[key], cfg["app"][key])
+            _check_value(key, app_defaults[key], cfg["app"][key], key in signed)
     if app_check:
         app_check(cfg["app"])
     return cfg
 
 
-def _check_value(key, want, got):
+def _check_value(key, want, got, signed=False):
     # thresholds keep the type of their default (a whole number stays whole) and are never negative
+    # (except the app's APP_SIGNED settings)
     if isinstance(want, bool) or not isinstance(want, (int, float)):
         return
     if not isinstance(got, (int, float)) or isinstance(got, bool):
         raise ConfigError("config: app.%s must be a number" % key)
     if isinstance(want, int) and not isinstance(got, int):
         raise ConfigError("config: app.%s must be a whole number" % key)
-    if got < 0:
+    if got < 0 and not signed:
         raise ConfigError("config: app.%s may not be negative" % key)
 
 

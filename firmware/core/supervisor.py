@@ -17,6 +17,8 @@ class Supervisor:
         self.board = board
         self.app_defaults = app_defaults
         self.app_check = None   # the app's own configuration rules (set by boot.build)
+        self.app_signed = ()    # the app's settings that may be negative (set by boot.build)
+        self.app_fixed = ()     # the app's settings set at registration only (set by boot.build)
         self.cfg = cfg
         self.app = app
         self.kind = cfg["kind"]

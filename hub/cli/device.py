@@ -67,7 +67,9 @@ def add(
     site: str = typer.Option(..., help="Where it is installed: street, building, park."),
     lat: float | None = typer.Option(None, help="Latitude, decimal degrees (WGS 84)."),
     lon: float | None = typer.Option(None, help="Longitude, decimal degrees (WGS 84)."),
-    group: str | None = typer.Option(None, help="Park lights only: the group of lights that share presence."),
+    group: str | None = typer.Option(
+        None, help="Park lights (required): the group of lights that share presence. Pedestrian counters "
+                   "(optional): the group of park lights it tells of each passage."),
     config: Path | None = ConfigOption,
     data_dir: Path | None = DataDirOption,
 ) -> None:

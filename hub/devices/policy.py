@@ -1,7 +1,8 @@
 """Who may do what on the broker: the topic rules of the device, hub and admin roles (one place for both).
 
 A device publishes only under `city/v1/<its id>/<channel>` (tele, evt, health, status, ack) and reads only
-`city/v1/<its id>/cmd`; a park light also publishes and reads its group's presence topic. The hub reads every
+`city/v1/<its id>/cmd`; a park light also publishes and reads its group's presence topic, and a pedestrian
+counter given a group may publish (only) there, to tell the lights someone is coming. The hub reads every
 device channel (also through shared subscriptions) and publishes commands. The admin role talks to the
 dynamic-security control API and may remove a revoked device's retained status. Everything not allowed here is refused (the broker's default is deny).
 """
@@ -39,15 +40,21 @@ def check_group(group: str) -> str:
     return group
 
 
-def device_acls(device_id: str, group: str | None = None) -> list[Acl]:
-    """The rules of one device's own role."""
+def presence_topic(group: str) -> str:
+    return f"{PREFIX}/group/{check_group(group)}/presence"
+
+
+def device_acls(device_id: str, group: str | None = None, reads_group: bool = True) -> list[Acl]:
+    """The rules of one device's own role. With a group it may publish on the group's presence topic, and
+    read it too unless `reads_group` is False (a pedestrian counter only tells the lights)."""
     rules = [acl("publishClientSend", f"{PREFIX}/{device_id}/{channel}") for channel in DEVICE_CHANNELS]
     cmd = f"{PREFIX}/{device_id}/cmd"
     rules += [acl("subscribeLiteral", cmd), acl("publishClientReceive", cmd)]
     if group is not None:
-        presence = f"{PREFIX}/group/{check_group(group)}/presence"
-        rules += [acl("publishClientSend", presence), acl("subscribeLiteral", presence),
-                  acl("publishClientReceive", presence)]
+        presence = presence_topic(group)
+        rules.append(acl("publishClientSend", presence))
+        if reads_group:
+            rules += [acl("subscribeLiteral", presence), acl("publishClientReceive", presence)]
     return rules
 
 

@@ -30,7 +30,9 @@ from hub.settings import MqttAddress
 KIND_PREFIXES = {"water_meter": "wm", "smart_bin": "bin", "pedestrian_counter": "ped", "park_light": "light"}
 KNOWN_BOARDS = ("esp32-devkitc", "esp32-c3-devkitm-1")
 STATES = ("provisioned", "active", "revoked")
-GROUP_KINDS = ("park_light",)   # kinds whose boards share a group presence topic
+GROUP_KINDS = ("park_light",)   # kinds whose boards share a group presence topic (a group is required)
+TELLS_GROUP_KINDS = ("pedestrian_counter",)   # may be given a group whose presence topic they only publish on
+GROUP_SETTING = {"park_light": "group", "pedestrian_counter": "light_group"}   # the app setting holding it
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS devices (
@@ -206,15 +208,15 @@ class Registry:
         if lat is not None and lon is not None and not (
                 math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
             raise RegistryError(f"position {lat}, {lon} is not a latitude (-90..90) and longitude (-180..180)")
-        if kind in GROUP_KINDS:
-            if not group:
-                raise RegistryError(f"a {kind} needs --group (the lights that share presence, e.g. 'park-north')")
+        if kind in GROUP_KINDS and not group:
+            raise RegistryError(f"a {kind} needs --group (the lights that share presence, e.g. 'park-north')")
+        if group and kind not in GROUP_KINDS + TELLS_GROUP_KINDS:
+            raise RegistryError(f"--group is only for {', '.join(GROUP_KINDS + TELLS_GROUP_KINDS)} devices")
+        if group:
             try:
                 policy.check_group(group)
             except ValueError as exc:
                 raise RegistryError(str(exc)) from None
-        elif group:
-            raise RegistryError(f"--group is only for {', '.join(GROUP_KINDS)} devices")
         secret = new_secret()
         now = _now_ms()
         provisioned: str | None = None
@@ -234,7 +236,7 @@ class Registry:
                     "INSERT INTO devices (id, kind, seq, board, site, lat, lon, grp, firmware, state, created_ms,"
                     " last_seen_ms, credentials_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 'provisioned', ?, NULL, ?)",
                     (device_id, kind, seq, board, site.strip(), lat, lon, group or None, now, now))
-                self._provision(device_id, secret, group)
+                self._provision(device_id, secret, group or None, reads_group=kind in GROUP_KINDS)
                 provisioned = device_id
                 self.secrets.put(device_id, secret)
                 self._db.execute("COMMIT")
@@ -254,12 +256,13 @@ class Registry:
             raise RegistryError(f"device id {device_id!r} must be written {prefix}-{int(number):04d}")
         return int(number)
 
-    def _provision(self, device_id: str, secret: str, group: str | None) -> None:
+    def _provision(self, device_id: str, secret: str, group: str | None, reads_group: bool = True) -> None:
         role = policy.device_role(device_id)
         with self._broker() as broker:
             # A login or role of that name already on the broker (another registry's, or one left from a
             # registry that was reset) is refused by the broker here: never reused, never silently deleted.
-            broker.create_role(role, policy.device_acls(device_id, group), textname=f"device {device_id}")
+            broker.create_role(role, policy.device_acls(device_id, group, reads_group),
+                               textname=f"device {device_id}")
             try:
                 broker.create_client(device_id, secret, [role], clientid=device_id, textname=f"device {device_id}")
             except DynsecError:
@@ -298,8 +301,9 @@ class Registry:
         """A `credentials` hook for simulators.fleet.Fleet: each board's own (username, password)."""
         def credentials(cfg: dict[str, Any]) -> tuple[str, str]:
             device_id = str(cfg["device_id"])
-            group = cfg.get("app", {}).get("group") if cfg["kind"] in GROUP_KINDS else None
-            return device_id, self.ensure(device_id, str(cfg["kind"]), site=site, group=group)
+            setting = GROUP_SETTING.get(str(cfg["kind"]))
+            group = (cfg.get("app") or {}).get(setting) if setting else None
+            return device_id, self.ensure(device_id, str(cfg["kind"]), site=site, group=group or None)
         return credentials
 
     def revoke(self, device_id: str) -> Device:
@@ -353,7 +357,8 @@ class Registry:
         """The board's `config.json`: identity, WiFi, its own broker login, app settings and position.
 
         Thresholds not given in `app` are left to the firmware's defaults (its APP_DEFAULTS); a park light's
-        group is set from the registry. `extra` adds top-level keys (e.g. `pins` from the board definition).
+        group (`group`) and a pedestrian counter's (`light_group`) are set from the registry. `extra` adds
+        top-level keys (e.g. `pins` from the board definition).
         """
         device = self.get(device_id)
         if not wifi_ssid:
@@ -362,7 +367,7 @@ class Registry:
             raise RegistryError("the broker host for the board is empty")
         app_cfg = dict(app or {})
         if device.group is not None:
-            app_cfg["group"] = device.group
+            app_cfg[GROUP_SETTING.get(device.kind, "group")] = device.group
         config: dict[str, Any] = {
             "device_id": device.id,
             "kind": device.kind,

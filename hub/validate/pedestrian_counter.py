@@ -2,7 +2,9 @@
 
 Telemetry is one counting bin: people in and out, plus what the board threw away (glitches shorter than
 `min_break_ms`, breaks that found no partner beam within `window_ms`) and the edges its ring dropped. Counts
-only: the message has no field that could identify a person.
+only: the message has no field that could identify a person. A counter that tells a group of park lights of
+each passage (`light_group`) also reports the presence messages it sent and could not send in the bin (absent
+from older boards and from counters without a group: 0).
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ class PedestrianCounterTele(Strict):
     glitches: Count = Field(description="breaks shorter than min_break_ms in the bin (ignored)")
     unpaired: Count = Field(description="breaks with no partner beam within window_ms in the bin")
     overflow: Count = Field(description="beam edges lost because the board's ring was full, since boot")
+    presence_tx: Count = Field(default=0, description="presence messages sent to the light group in the bin")
+    presence_unsent: Count = Field(default=0, description=(
+        "presence messages that could not go in the bin (no broker session); never sent later"))
 
 
 class PedestrianCounterEvent(EventBase):

@@ -5,6 +5,9 @@ same way: `cityfw.core.boot.build` on a `simulators.board.SimBoard` with no brok
 carries `backfilled`. The board gets the simulator's two beams (simulators/pedestrians.py `SimBeams`) and
 walkers are played on them as edge interrupts; the supervisor's loop runs every 10 simulated seconds.
 
+The counter tells the park lights of group `park-north` of each passage; with no broker those presence
+messages cannot go and are counted in the bins' `presence_unsent`.
+
 Scenario, from Monday 2024-01-01 11:00 UTC: 12 people in and 9 out in the first quarter hour, then a bag in
 beam a for 2 minutes (BEAM_BLOCKED raised, then cleared), then a `ping` and a refused `set_config`, the
 hourly health report, and both status messages.
@@ -34,6 +37,7 @@ CONFIG: dict[str, Any] = {
     "wifi": {"ssid": "city-iot", "password": "secret"},
     "mqtt": {"host": "broker.invalid", "port": 1883},
     "pins": {"beam_a": 32, "beam_b": 33},
+    "app": {"light_group": "park-north", "light_pole": -1},   # tells a path's park lights (no broker: unsent)
 }
 EXPECTED = (
     f"{KIND}.tele",

@@ -371,6 +371,17 @@ def test_command_set_config_valid_value_applied_and_kept_on_flash():
     assert overrides(sup) == {"leak_window_h": 12, "tele_s": 300}, ("overrides accumulate", overrides(sup))
 
 
+def test_command_set_config_refuses_a_setting_only_the_registry_sets():
+    sup = FakeSupervisor(scratch_dir("cmd_set_fixed"))
+    sup.app_fixed = ("leak_window_h",)   # stands for a light's group: the broker's rules follow the registry
+    before = sup.cfg["app"]["leak_window_h"]
+    reply = commands.answer(sup, cmd("set_config", {"leak_window_h": before + 1, "tele_s": 300}))
+    assert reply["ok"] is False and "registered" in reply["reason"], reply
+    assert sup.cfg["app"]["leak_window_h"] == before and sup.cfg["app"]["tele_s"] == 900, "nothing applied"
+    reply = commands.answer(sup, cmd("set_config", {"leak_window_h": before, "tele_s": 300}, "c2"))
+    assert reply["ok"] is True and sup.cfg["app"]["tele_s"] == 300, ("the same value is no change", reply)
+
+
 def test_command_set_config_that_cannot_be_saved_is_refused_and_not_applied():
     sup = FakeSupervisor(scratch_dir("cmd_set_nosave") + "/no-such-dir")   # the flash cannot take the file
     before = dict(sup.cfg["app"])

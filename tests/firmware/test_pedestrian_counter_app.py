@@ -3,7 +3,7 @@
 # Runs on CPython and MicroPython.
 import json
 
-from cityfw.apps.pedestrian_counter import APP_CHECK, APP_DEFAULTS, PedestrianCounterApp
+from cityfw.apps.pedestrian_counter import APP_CHECK, APP_DEFAULTS, APP_SIGNED, PedestrianCounterApp
 from cityfw.core import message
 from cityfw.core.commands import answer, overrides_file
 from cityfw.core.config import ConfigError, check
@@ -39,7 +39,7 @@ class FakeBoard:
 
 def config(**app_cfg):
     return check({"device_id": "ped-1", "kind": "pedestrian_counter", "mqtt": {"host": "hub"}, "app": app_cfg},
-                 APP_DEFAULTS, APP_CHECK)
+                 APP_DEFAULTS, APP_CHECK, APP_SIGNED)
 
 
 class Counter:
@@ -192,7 +192,7 @@ class FakeSup:
     # what cityfw.core.commands.answer needs of the supervisor
     def __init__(self, app, board, cfg):
         self.app, self.board, self.cfg = app, board, cfg
-        self.app_defaults, self.app_check = APP_DEFAULTS, APP_CHECK
+        self.app_defaults, self.app_check, self.app_signed = APP_DEFAULTS, APP_CHECK, APP_SIGNED
         self.device_id, self.kind = cfg["device_id"], cfg["kind"]
 
 
@@ -245,3 +245,87 @@ def test_a_small_clock_correction_is_not_taken_for_a_clock_jump():
     assert all(flags == [] for _, flags in bins), bins
     data = bins[1][0]
     assert (data["bin_start"], data["count_in"]) == (DAY0 + 15 * MIN, 1), data
+
+
+class FakeLink:
+    # what the app needs of cityfw.core.link.Link: send_now (QoS 0, False when not sent)
+    def __init__(self):
+        self.connected = True
+        self.sent = []
+        self.subs = []
+
+    def subscribe_extra(self, topic, callback):
+        self.subs.append(topic)
+
+    def send_now(self, topic, payload):
+        if not self.connected:
+            return False
+        self.sent.append((topic, json.loads(payload)))
+        return True
+
+
+def linked(name, **app_cfg):
+    c = Counter(scratch_dir(name), **app_cfg)
+    c.link = FakeLink()
+    c.app.attach_link(c.link)
+    return c
+
+
+def test_a_counted_passage_tells_the_light_group_at_most_once_per_repeat():
+    c = linked("ped_presence", light_group="park-north", light_pole=-1)
+    c.tick()
+    c.run(5)
+    assert c.link.sent == [], "nobody walked: nothing sent"
+    c.walk(0, 1)    # in
+    assert len(c.link.sent) == 1, c.link.sent
+    topic, body = c.link.sent[0]
+    assert topic == "city/v1/group/park-north/presence", topic
+    assert body == {"id": "ped-1", "pole": -1, "ts": c.clock.now_ms() - 1000}, body
+    c.walk(1, 2)    # out, 2 and 4 s later: within presence_repeat_s (10 s)
+    assert len(c.link.sent) == 1, ("at most one per presence_repeat_s", c.link.sent)
+    c.run(10)
+    assert len(c.link.sent) == 1, "nothing new counted: nothing sent"
+    c.walk(1, 1)
+    assert len(c.link.sent) == 2 and c.link.subs == [], ("an out passage too; the counter never subscribes",
+                                                         c.link.sent)
+    c.link.connected = False
+    c.run(10)
+    c.walk(0, 1)
+    c.run(30 * 60)
+    data = c.tele()[0][0]
+    assert (data["count_in"], data["count_out"]) == (2, 3), data
+    assert (data["presence_tx"], data["presence_unsent"]) == (2, 1), ("sent and unsendable are counted", data)
+    assert c.tele()[1][0]["presence_tx"] == 0, "the counts are per bin"
+
+
+def test_presence_ts_is_zero_while_the_clock_is_not_synced():
+    c = linked("ped_presence_unsynced", synced=False, light_group="g1", light_pole=4)
+    c.tick()
+    c.walk(1, 1)
+    assert [body for _, body in c.link.sent] == [{"id": "ped-1", "pole": 4, "ts": 0}], c.link.sent
+
+
+def test_a_counter_without_a_light_group_sends_nothing_and_reports_as_before():
+    c = linked("ped_presence_none")
+    c.tick()
+    c.walk(0, 3)
+    c.run(15 * 60)
+    assert c.link.sent == [] and c.link.subs == [], c.link.sent
+    data = c.tele()[0][0]
+    assert "presence_tx" not in data and "presence_unsent" not in data, data
+
+
+def test_light_settings_are_checked():
+    assert config(light_pole=-1, light_group="A-z_09")["app"]["light_pole"] == -1, "negative: before pole 0"
+    for bad in ({"light_group": "a/#"}, {"light_group": "x" * 33}, {"light_group": 5}, {"light_group": "é"},
+                {"presence_repeat_s": 0}, {"light_pole": 1.5}, {"window_ms": -1}):
+        e = raises(ConfigError, lambda b=bad: config(**b))
+        assert isinstance(e, ConfigError), bad
+    assert "light_group" in str(raises(ConfigError, lambda: config(light_group="a b"))), "names the setting"
+    c = Counter(scratch_dir("ped_presence_set"))
+    sup = FakeSup(c.app, c.board, config())
+    reply = answer(sup, json.dumps({"id": "c1", "op": "set_config", "params": {"light_pole": -2,
+                                                                             "light_group": "south"}}))
+    assert reply["ok"] and c.app.c["light_pole"] == -2, reply
+    reply = answer(sup, json.dumps({"id": "c2", "op": "set_config", "params": {"light_group": "a+"}}))
+    assert not reply["ok"] and c.app.c["light_group"] == "south", reply

@@ -208,6 +208,51 @@ def test_park_lights_share_only_their_own_groups_presence(broker: Mosquitto, reg
             s.close()
 
 
+def test_a_counter_with_a_group_may_only_publish_presence_to_that_group(broker: Mosquitto,
+                                                                       registry: Registry) -> None:
+    registry.add("park_light", "esp32-devkitc", "Park north", group="north")
+    registry.add("park_light", "esp32-devkitc", "Park south", group="south")
+    counter = registry.add("pedestrian_counter", "esp32-devkitc", "North gate", group="north")
+    plain = registry.add("pedestrian_counter", "esp32-devkitc", "Bridge")
+    assert (counter.id, counter.group, plain.group) == ("ped-0001", "north", None)
+    north, south = login(broker, registry, "light-0001"), login(broker, registry, "light-0002")
+    ped = login(broker, registry, "ped-0001")
+    try:
+        assert north.subscribe("city/v1/group/north/presence") == 1
+        assert south.subscribe("city/v1/group/south/presence") == 1
+        assert ped.subscribe("city/v1/group/north/presence") == 128, "a counter only tells, it does not listen"
+        ped.client.publish("city/v1/group/north/presence", b"passage", qos=0).wait_for_publish(WAIT)   # as the board
+        assert wait_for(north.messages, b"passage") == [("city/v1/group/north/presence", b"passage")]
+        ped.try_publish("city/v1/group/south/presence", b"north counter in the south group")
+        south.publish("city/v1/group/south/presence", b"south marker")
+        assert wait_for(south.messages, b"south marker") == [("city/v1/group/south/presence", b"south marker")]
+    finally:
+        for s in (north, south, ped):
+            s.close()
+    other = login(broker, registry, "ped-0002")
+    watcher = login(broker, registry, "light-0001")
+    try:
+        assert watcher.subscribe("city/v1/group/north/presence") == 1
+        other.try_publish("city/v1/group/north/presence", b"counter without a group")
+        watcher.publish("city/v1/group/north/presence", b"north marker")
+        assert wait_for(watcher.messages, b"north marker") == [("city/v1/group/north/presence", b"north marker")]
+    finally:
+        for s in (other, watcher):
+            s.close()
+
+
+def test_a_counters_group_reaches_its_config_and_the_fleet_provisions_it(registry: Registry) -> None:
+    registry.add("pedestrian_counter", "esp32-devkitc", "North gate", group="park-north")
+    cfg = registry.device_config("ped-0001", "city-iot", "pw", "broker.city", app={"light_pole": -1})
+    assert cfg["app"] == {"light_pole": -1, "light_group": "park-north"}, cfg["app"]
+    credentials = registry.fleet_credentials()
+    credentials({"device_id": "ped-0002", "kind": "pedestrian_counter", "app": {"light_group": "south"}})
+    credentials({"device_id": "ped-0003", "kind": "pedestrian_counter", "app": {"light_group": ""}})
+    credentials({"device_id": "light-0001", "kind": "park_light", "app": {"group": "south", "pole": 0}})
+    assert [(d.id, d.group) for d in registry.list()] == [
+        ("light-0001", "south"), ("ped-0001", "park-north"), ("ped-0002", "south"), ("ped-0003", None)]
+
+
 def test_hub_reads_device_channels_through_shared_subscriptions_but_cannot_publish_telemetry(
         broker: Mosquitto, registry: Registry) -> None:
     registry.add("pedestrian_counter", "esp32-devkitc", "Bridge")
@@ -246,7 +291,8 @@ def test_ids_are_per_kind_next_free_number(registry: Registry) -> None:
     ({"kind": "park_light"}, "needs --group"),
     ({"kind": "park_light", "group": "a/#"}, "group 'a/#' must be"),
     ({"kind": "park_light", "group": "north\n"}, "must be 1-32 of"),
-    ({"group": "north"}, "--group is only for park_light"),
+    ({"group": "north"}, "--group is only for park_light, pedestrian_counter"),
+    ({"kind": "pedestrian_counter", "group": "a/#"}, "group 'a/#' must be"),
     ({"device_id": "bin-0001"}, "must look like wm-0001"),
 ])
 def test_bad_add_requests_are_refused_with_a_reason_and_leave_nothing_behind(
