@@ -88,7 +88,8 @@ class Compactor:
         self.pin = machine.Pin(pin, machine.Pin.IN, machine.Pin.PULL_UP)
         self.count = 0
         self.last = None   # ticks of the last edge
-        if machine.reset_cause() == machine.DEEPSLEEP_RESET and machine.wake_reason() == machine.EXT0_WAKE:
+        ext0 = getattr(machine, "EXT0_WAKE", None)
+        if ext0 is not None and machine.reset_cause() == machine.DEEPSLEEP_RESET and machine.wake_reason() == ext0:
             self.count = 1
             self.last = time.ticks_ms()   # the closure that woke the board may still bounce
         self.pin.irq(self._edge, machine.Pin.IRQ_FALLING)
@@ -111,7 +112,11 @@ class Compactor:
         if self.pin.value() == 0:
             return False
         import esp32
-        esp32.wake_on_ext0(self.pin, esp32.WAKEUP_ALL_LOW)
+        wake = getattr(esp32, "wake_on_ext0", None)
+        if wake is None:
+            # chips without ext0 (ESP32-C3): the bin sleeps on the timer; cycles while asleep are not counted
+            return False
+        wake(self.pin, esp32.WAKEUP_ALL_LOW)
         return True
 
 

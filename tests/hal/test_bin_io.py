@@ -75,3 +75,13 @@ def test_a_closed_compactor_contact_does_not_arm_the_wake(hal: tuple[Any, Any, l
     assert c.arm_wake() is False and state.armed == []
     c.pin.level = 1
     assert c.arm_wake() is True and state.armed == [False]
+
+
+def test_a_chip_without_ext0_wake_sleeps_on_the_timer_instead_of_crashing(hal: tuple[Any, Any, list[int]]) -> None:
+    bin_io, state, _ = hal
+    del sys.modules["esp32"].wake_on_ext0   # type: ignore[attr-defined]   # ESP32-C3: no ext0
+    del sys.modules["machine"].EXT0_WAKE    # type: ignore[attr-defined]
+    state.cause = 4
+    c = bin_io.Compactor(14)
+    assert c.take() == 0, "no ext0 wake on this chip: a timer wake is no compaction"
+    assert c.arm_wake() is False and state.armed == []
