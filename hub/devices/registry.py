@@ -30,6 +30,7 @@ from hub.settings import MqttAddress
 KIND_PREFIXES = {"water_meter": "wm", "smart_bin": "bin", "pedestrian_counter": "ped", "park_light": "light"}
 KNOWN_BOARDS = ("esp32-devkitc", "esp32-c3-devkitm-1")
 STATES = ("provisioned", "active", "revoked")
+SUN_KINDS = ("park_light",)   # kinds whose app computes sunset and sunrise from its position (app lat/lon)
 GROUP_KINDS = ("park_light",)   # kinds whose boards share a group presence topic (a group is required)
 TELLS_GROUP_KINDS = ("pedestrian_counter",)   # may be given a group whose presence topic they only publish on
 GROUP_SETTING = {"park_light": "group", "pedestrian_counter": "light_group"}   # the app setting holding it
@@ -368,6 +369,10 @@ class Registry:
         app_cfg = dict(app or {})
         if device.group is not None:
             app_cfg[GROUP_SETTING.get(device.kind, "group")] = device.group
+        if device.kind in SUN_KINDS and device.lat is not None and device.lon is not None:
+            # the light's astronomical clock works from the registered position (degrees east, 0-360)
+            app_cfg.setdefault("lat", float(device.lat))
+            app_cfg.setdefault("lon", float(device.lon) % 360.0)
         config: dict[str, Any] = {
             "device_id": device.id,
             "kind": device.kind,

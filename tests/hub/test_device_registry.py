@@ -409,8 +409,11 @@ def test_device_config_carries_the_devices_own_login(registry: Registry) -> None
     assert cfg["mqtt"] == {"host": "broker.city", "port": 8883, "user": "light-0001",
                            "password": registry.secret("light-0001")}
     assert cfg["wifi"] == {"ssid": "city-iot", "password": "wifi-pass"}
-    assert cfg["app"] == {"dim_percent": 20, "group": "north"}
+    assert cfg["app"] == {"dim_percent": 20, "group": "north", "lat": 48.2, "lon": 16.37}, "sun from its position"
     assert cfg["position"] == {"site": "Park north", "lat": 48.2, "lon": 16.37}
+    registry.add("park_light", "esp32-c3-devkitm-1", "Lisbon test pole", 38.7, -9.14, group="west")
+    cfg = registry.device_config("light-0002", "city-iot", "wifi-pass", "broker.city", 1883, app={"lat": 38.0})
+    assert cfg["app"]["lat"] == 38.0 and round(cfg["app"]["lon"], 2) == 350.86, ("given wins; west as 360-x", cfg)
 
 
 def test_seen_devices_become_active(registry: Registry) -> None:
