@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Self
 
 from hub.buffer.store import Store
+from hub.devices.known import RegisteredKinds
 from hub.ingest.mqtt_source import Incoming, MqttSource
 from hub.settings import Settings
 from hub.validate.validator import Message, Rejection, validate
@@ -48,6 +49,7 @@ class Hub:
         self.settings = settings
         self.store = Store(settings.store_path, settings.buffer_max_rows)
         self.writer = writer or make_writer(settings.writer_kind, **settings.writer_options())
+        self.known = RegisteredKinds(settings.registry_path)
         self.source = MqttSource(settings.mqtt, settings.mqtt_client_id, settings.shared_group,
                                  tls_ca=settings.mqtt_ca_file)
         self.write_loop = WriteLoop(self.store, self.writer, settings.write_batch)
@@ -105,6 +107,15 @@ class Hub:
                 self._busy.clear()
             self.write_loop.wake.set()
 
+    def _registered(self, result: Message | Rejection) -> Message | Rejection:
+        """A registered board must speak as the kind it was registered as (its login only proves its id)."""
+        if isinstance(result, Message):
+            kind = self.known.kind_of(result.device_id)
+            if kind is not None and kind != result.kind:
+                return Rejection("mismatch", f"{result.device_id} is registered as a {kind}, "
+                                             f"but its message says {result.kind}")
+        return result
+
     def _commit(self, batch: list[Incoming]) -> None:
         while self.store.full() and not self._stop.is_set():
             # bounded buffer: hold the acknowledgements, the broker keeps the rest
@@ -124,7 +135,8 @@ class Hub:
             else:
                 fresh.append(m)
         items: list[tuple[str, bytes, Message | Rejection]] = [
-            (m.topic, m.payload, validate(m.topic, m.payload, self.settings.max_message_bytes)) for m in fresh
+            (m.topic, m.payload, self._registered(validate(m.topic, m.payload, self.settings.max_message_bytes)))
+            for m in fresh
         ]
         for topic, _, result in items:
             if isinstance(result, Rejection):
