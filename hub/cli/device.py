@@ -50,6 +50,23 @@ def _hub_seen(settings: Settings) -> list[tuple[str, str | None, int]]:
     return [(str(r[0]), r[1], int(r[2])) for r in rows]
 
 
+def _hub_presence(settings: Settings) -> dict[str, str]:
+    """What the hub last heard each board say of itself: online, offline (last will), asleep (a battery board
+    between readings) or removed (revoked); read-only from its store; {} if the hub has none."""
+    if not settings.store_path.exists():
+        return {}
+    try:
+        db = sqlite3.connect(f"file:{settings.store_path}?mode=ro", uri=True, timeout=5)
+        try:
+            rows = db.execute("SELECT device_id, COALESCE(state, CASE online WHEN 1 THEN 'online' "
+                              "ELSE 'offline' END) FROM devices").fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return {}
+    return {str(r[0]): str(r[1]) for r in rows}
+
+
 def _when(ms: int | None) -> str:
     if ms is None:
         return "-"
@@ -90,19 +107,22 @@ def list_devices(
     config: Path | None = ConfigOption,
     data_dir: Path | None = DataDirOption,
 ) -> None:
-    """The registered devices as a table (last seen and firmware as the hub last saw them)."""
+    """The registered devices as a table. NOW is what the hub last heard the board say of itself (online,
+    offline, asleep, removed); last seen and firmware as the hub saw them."""
     with open_registry(config, data_dir) as (registry, settings):
         registry.note_seen(_hub_seen(settings))
         devices = registry.list(kind=kind, state=state, site=site, board=board)
+        presence = _hub_presence(settings)
     if not devices:
         typer.echo("No devices." if not (kind or state or site or board) else "No devices match.")
         return
     site_w = max(4, min(32, max(len(d.site) for d in devices)))
-    typer.echo(f"{'ID':<11} {'KIND':<18} {'BOARD':<19} {'STATE':<11} {'SITE':<{site_w}} {'POSITION':<20} "
-               f"{'FIRMWARE':<9} {'LAST SEEN (UTC)':<16}")
+    typer.echo(f"{'ID':<11} {'KIND':<18} {'BOARD':<19} {'STATE':<11} {'NOW':<8} {'SITE':<{site_w}} "
+               f"{'POSITION':<20} {'FIRMWARE':<9} {'LAST SEEN (UTC)':<16}")
     for d in devices:
-        typer.echo(f"{d.id:<11} {d.kind:<18} {d.board:<19} {d.state:<11} {d.site[:site_w]:<{site_w}} "
-                   f"{_position(d):<20} {d.firmware or '-':<9} {_when(d.last_seen_ms):<16}")
+        typer.echo(f"{d.id:<11} {d.kind:<18} {d.board:<19} {d.state:<11} {presence.get(d.id, '-'):<8} "
+                   f"{d.site[:site_w]:<{site_w}} {_position(d):<20} {d.firmware or '-':<9} "
+                   f"{_when(d.last_seen_ms):<16}")
     typer.echo(f"{len(devices)} device(s).")
 
 
@@ -116,8 +136,9 @@ def show(
     with open_registry(config, data_dir) as (registry, settings):
         registry.note_seen(_hub_seen(settings))
         d = registry.get(device_id)
+        now = _hub_presence(settings).get(device_id, "-")
     rows = [("id", d.id), ("kind", d.kind), ("board", d.board), ("site", d.site), ("position", _position(d)),
-            ("group", d.group or "-"), ("state", d.state), ("firmware", d.firmware or "-"),
+            ("group", d.group or "-"), ("state", d.state), ("now (hub)", now), ("firmware", d.firmware or "-"),
             ("created (UTC)", _when(d.created_ms)), ("last seen (UTC)", _when(d.last_seen_ms)),
             ("credentials set (UTC)", _when(d.credentials_ms)), ("broker login", d.id), ("broker role", d.role)]
     for name, value in rows:

@@ -155,3 +155,28 @@ def test_an_admin_url_with_an_unencoded_slash_in_the_password_is_refused_without
         assert code == 1 and "mqtt_admin_url" in err, err
         assert "w0rd" not in out + err and "Pa55" not in out + err, err
         assert "cityhub-admin:***@broker.city:1883" in err and "percent-encoded" in err, err
+
+
+def test_list_and_show_say_what_the_hub_last_heard_each_board_say(env: dict[str, str]) -> None:
+    import json
+
+    from hub.buffer.store import Store
+    from hub.validate.validator import validate
+
+    assert cli(env, "add", "--kind", "smart_bin", "--board", "esp32-devkitc", "--site", "Market")[0] == 0
+    assert cli(env, "add", "--kind", "smart_bin", "--board", "esp32-devkitc", "--site", "Station")[0] == 0
+    status = {"v": 1, "kind": "smart_bin", "id": "bin-0001", "ts": 1_795_132_800_000, "seq": 3, "q": [],
+              "data": {"state": "asleep", "fw": "0.1.0"}}
+    topic = "city/v1/bin-0001/status"
+    payload = json.dumps(status).encode()
+    store = Store(Path(env["CITYHUB_DATA_DIR"]) / "hub.sqlite3")
+    try:
+        store.commit_batch([(topic, payload, validate(topic, payload))])
+    finally:
+        store.close()
+    code, out, _ = cli(env, "list")
+    rows = {line.split()[0]: line.split() for line in out.splitlines() if line.startswith("bin-")}
+    assert code == 0 and "NOW" in out.splitlines()[0], out
+    assert rows["bin-0001"][4] == "asleep" and rows["bin-0002"][4] == "-", out
+    code, out, _ = cli(env, "show", "bin-0001")
+    assert code == 0 and "now (hub):" in out and "asleep" in out, out
