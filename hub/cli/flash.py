@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -12,6 +14,20 @@ from hub.commands import CommandError, parse_params
 from hub.provision.boards import BoardError, check_pins, load_board, parse_pin_options
 from hub.provision.bundle import BundleError, default_bundle_dir, read_bundle
 from hub.provision.flash import FlashError, Install, flash
+
+
+def _firmware_accepts(cfg: dict[str, Any]) -> None:
+    """Run the firmware's own configuration check here first: a board given a setting its firmware refuses
+    would only print the error on its console and reset, again and again."""
+    from cityfw.core import boot as fw_boot
+    from cityfw.core import config as fw_config
+
+    module = fw_boot.app_module(cfg["kind"])
+    try:
+        fw_config.check(json.loads(json.dumps(cfg)), module.APP_DEFAULTS, getattr(module, "APP_CHECK", None),
+                        getattr(module, "APP_SIGNED", ()))
+    except fw_config.ConfigError as exc:
+        raise fail(f"the board's firmware would refuse this configuration ({exc}); nothing was written") from None
 
 
 def flash_command(
@@ -57,6 +73,7 @@ def flash_command(
         mq = settings.mqtt
         cfg = registry.device_config(device_id, wifi_ssid, wifi_password, broker_host or mq.host,
                                      broker_port or mq.port, app=app_settings, extra={"pins": pins})
+        _firmware_accepts(cfg)
     typer.echo(f"Flashing {device_id} ({device.kind} on {device.board}) through {port}")
     try:
         result = flash(Install(bundle_obj, board, cfg), port, mq, typer.echo, force=force, online_timeout_s=timeout)

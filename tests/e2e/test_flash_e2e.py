@@ -146,6 +146,10 @@ def test_wrong_wiring_wrong_bundle_and_missing_port_fail_before_touching_a_board
     code, _, err = cli(env, "flash", "wm-0999", "--port", nowhere, "--bundle", str(bundle_dir))
     assert code == 1 and "wm-0999" in err, err
 
+    for bad, needle in (("litres_per_pulse=-1", "may not be negative"), ("no_such_threshold=3", "unknown")):
+        code, _, err = cli(env, "flash", device_id, "--port", nowhere, "--bundle", str(bundle_dir), "--set", bad)
+        assert code == 1 and "firmware would refuse" in err and needle in err, err
+
     no_wifi = {k: v for k, v in env.items() if not k.startswith("CITYHUB_WIFI_")}
     code, _, err = cli(no_wifi, "flash", device_id, "--port", nowhere, "--bundle", str(bundle_dir))
     assert code == 1 and "no WiFi network for the board" in err, err
