@@ -34,7 +34,7 @@ from typing import Any
 
 from cityfw.core import boot, message
 from cityfw.core.supervisor import Supervisor
-from offline_board import Example, example_name, no_broker, read_outbox
+from offline_board import Example, OfflineScenario, example_name, no_broker
 
 from simulators.board import SimBoard, SimTime
 from simulators.water import PulseMeter
@@ -69,8 +69,7 @@ EXPECTED = (
 )
 
 
-
-class Scenario:
+class Scenario(OfflineScenario):
     """One simulated water-meter board, its pulse meter, and every message it has produced so far."""
 
     def __init__(self, flash: Path) -> None:
@@ -84,10 +83,6 @@ class Scenario:
         if not self.sup.clock.synced:
             raise RuntimeError("the simulated board's clock did not sync")
 
-    def _pass(self) -> None:
-        self.sup.run_once()
-        read_outbox(self.sup, self.sent)
-
     def run(self, hours: float, flow_lph: float) -> None:
         """Advance simulated time minute by minute with a constant flow through the meter."""
         for _ in range(round(hours * 60)):
@@ -100,14 +95,6 @@ class Scenario:
 
     def run_until(self, at_ms: int, flow_lph: float) -> None:
         self.run((at_ms - self.sim.now_ms) / HOUR_MS, flow_lph)
-
-    def command(self, cmd: dict[str, Any]) -> None:
-        # what the link's MQTT callback does with a message on the cmd topic; answered on the next pass
-        self.sup.link.on_command(json.dumps(cmd).encode())
-        self._pass()
-
-    def status(self, state: str) -> dict[str, Any]:
-        return dict(json.loads(self.sup._status(state)))
 
 
 def build_examples() -> dict[str, Example]:

@@ -24,7 +24,7 @@ from typing import Any
 
 from cityfw.core import boot, message
 from cityfw.core.supervisor import Supervisor
-from offline_board import Example, example_name, no_broker, read_outbox
+from offline_board import Example, OfflineScenario, example_name, no_broker
 
 from simulators.board import SimBoard, SimTime
 from simulators.park import SimLamp, SimLampCurrent, SimMotionSensor
@@ -48,7 +48,6 @@ EXPECTED = ((f"{KIND}.tele", f"{KIND}.health", f"{KIND}.status.online", f"{KIND}
             + tuple(f"{KIND}.evt.{a}.{s}" for a in ALARMS for s in ("raised", "cleared")))
 
 
-
 class Contact:
     """What the app reads of the link: whether a broker session is up; presence is not sent anywhere."""
 
@@ -59,7 +58,7 @@ class Contact:
         return False
 
 
-class Scenario:
+class Scenario(OfflineScenario):
     def __init__(self, flash: Path) -> None:
         self.sim = SimTime(START_MS)
         self.board = SimBoard(self.sim, flash, 5)
@@ -77,23 +76,12 @@ class Scenario:
         if not self.sup.clock.synced:
             raise RuntimeError("the simulated board's clock did not sync")
 
-    def _pass(self) -> None:
-        self.sup.run_once()
-        read_outbox(self.sup, self.sent)
-
     def run(self, minutes: float, passers_per_min: int = 0) -> None:
         for i in range(round(minutes * MIN_MS / STEP_MS)):
             self.sim.now_ms += STEP_MS
             if passers_per_min and i % (60 // passers_per_min) == 0:
                 self.sensor.edges += 1
             self._pass()
-
-    def command(self, cmd: dict[str, Any]) -> None:
-        self.sup.link.on_command(json.dumps(cmd).encode())
-        self._pass()
-
-    def status(self, state: str) -> dict[str, Any]:
-        return dict(json.loads(self.sup._status(state)))
 
 
 def build_examples() -> dict[str, Example]:

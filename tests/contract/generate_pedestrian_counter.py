@@ -22,7 +22,7 @@ from typing import Any
 
 from cityfw.core import boot, message
 from cityfw.core.supervisor import Supervisor
-from offline_board import Example, example_name, no_broker, read_outbox
+from offline_board import Example, OfflineScenario, example_name, no_broker
 
 from simulators.board import SimBoard, SimTime
 from simulators.pedestrians import SimBeams
@@ -51,8 +51,7 @@ EXPECTED = (
 )
 
 
-
-class Scenario:
+class Scenario(OfflineScenario):
     def __init__(self, flash: Path) -> None:
         self.sim = SimTime(START_MS)
         self.board = SimBoard(self.sim, flash, 11)
@@ -64,10 +63,6 @@ class Scenario:
         self._pass()
         if not self.sup.clock.synced:
             raise RuntimeError("the simulated board's clock did not sync")
-
-    def _pass(self) -> None:
-        self.sup.run_once()
-        read_outbox(self.sup, self.sent)
 
     def ticks(self) -> int:
         return self.sim.now_ms - self.board.rtc.boot_ms
@@ -83,13 +78,6 @@ class Scenario:
         for beam, broken, at in ((first, True, 0), (second, True, 110), (first, False, 280), (second, False, 390)):
             self.beams.edge(beam, broken, t + at)
         self.step()
-
-    def command(self, cmd: dict[str, Any]) -> None:
-        self.sup.link.on_command(json.dumps(cmd).encode())
-        self._pass()
-
-    def status(self, state: str) -> dict[str, Any]:
-        return dict(json.loads(self.sup._status(state)))
 
 
 def build_examples() -> dict[str, Example]:

@@ -49,7 +49,6 @@ EXPECTED = tuple(f"{KIND}.{name}" for name in (
     "ack", "ack.refused"))
 
 
-
 class Scenario:
     def __init__(self, flash: Path) -> None:
         self.sim = SimTime(START_MS)

@@ -34,6 +34,27 @@ def read_outbox(sup: Supervisor, sent: Sent) -> None:
         outbox.ack()
 
 
+class OfflineScenario:
+    """A scenario's board: `sup` (its supervisor) and `sent` (what it queued so far); a pass runs the firmware
+    once and reads its outbox back; commands arrive as the link's MQTT callback delivers them."""
+
+    sup: Supervisor
+    sent: Sent
+
+    def _pass(self) -> None:
+        self.sup.run_once()
+        read_outbox(self.sup, self.sent)
+
+    def command(self, cmd: dict[str, Any]) -> None:
+        # what the link's MQTT callback does with a message on the cmd topic; answered on the next pass
+        self.sup.link.on_command(json.dumps(cmd).encode())
+        self._pass()
+
+    def status(self, state: str) -> dict[str, Any]:
+        """The board's birth or last will, as it would publish it."""
+        return dict(json.loads(self.sup._status(state)))
+
+
 def example_name(channel: str, payload: dict[str, Any]) -> str:
     """`<kind>.<channel>`, `<kind>.evt.<ALARM>.<state>` or `<kind>.ack.refused`: the example's file name."""
     data = payload["data"]
