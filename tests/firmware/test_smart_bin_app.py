@@ -9,6 +9,7 @@ from cityfw.apps.smart_bin import APP_CHECK, APP_DEFAULTS
 from cityfw.core import boot, message
 from cityfw.core.config import ConfigError, check
 from cityfw.drivers.ultrasonic import sound_speed
+from fake_board import OfflineBoard, Watchdog
 from support import FakeClock, raises, scratch_dir
 
 T0 = 1795132800000   # 2026-11-20 00:00 UTC
@@ -64,11 +65,6 @@ class Wifi:
 
     def rssi(self):
         return -60
-
-
-class Watchdog:
-    def feed(self):
-        pass
 
 
 class World:
@@ -128,7 +124,7 @@ class Compactor:
         return n
 
 
-class Board:
+class Board(OfflineBoard):
     def __init__(self, root, clock, world, reset_cause, rtc_valid, ntp_step_ms=None):
         self.fs_root = root
         self.rtc = Rtc(clock, rtc_valid, ntp_step_ms)
@@ -141,24 +137,6 @@ class Board:
         self.accel = Accel(world)
         self.lid = Lid(world)
         self.compactor = Compactor(world)
-
-    def net_ticks_ms(self):
-        return self.rtc.ticks_ms()
-
-    def net_ticks_diff(self, a, b):
-        return self.rtc.ticks_diff(a, b)
-
-    def open_socket(self, host, port, timeout_ms):
-        raise OSError("no network in this test")
-
-    def rand(self, n):
-        return n // 2
-
-    def mem_free(self):
-        return 90000
-
-    def reset_cause(self):
-        return self.cause
 
     def deep_sleep(self, ms):
         raise Sleep(ms)

@@ -4,6 +4,7 @@
 import json
 
 from cityfw.core import boot, message
+from fake_board import OfflineBoard, Watchdog
 from support import FakeClock, raises, scratch_dir
 
 MIN = 60000
@@ -42,14 +43,6 @@ class Wifi:
         return -60
 
 
-class Watchdog:
-    def __init__(self):
-        self.feeds = 0
-
-    def feed(self):
-        self.feeds += 1
-
-
 class Pulse:
     def attach(self, cb):
         self.cb = cb
@@ -61,31 +54,13 @@ class Pulse:
         return None
 
 
-class Board:
+class Board(OfflineBoard):
     def __init__(self, root, clock):
         self.fs_root = root
         self.rtc = Rtc(clock)
         self.wifi = Wifi()
         self.watchdog = Watchdog()
         self.pulse_input = Pulse()
-
-    def net_ticks_ms(self):
-        return self.rtc.ticks_ms()
-
-    def net_ticks_diff(self, a, b):
-        return self.rtc.ticks_diff(a, b)
-
-    def open_socket(self, host, port, timeout_ms):
-        raise OSError("no network in this test")
-
-    def rand(self, n):
-        return n // 2
-
-    def mem_free(self):
-        return 90000
-
-    def reset_cause(self):
-        return "power_on"
 
 
 CFG = {"device_id": "wm-0001", "kind": "water_meter", "mqtt": {"host": "broker.invalid"},
