@@ -39,16 +39,8 @@ LAT, LON = 50.85, 4.35
 
 
 def _wait_settled(hub: Hub, timeout_s: float = 60) -> None:
-    deadline = time.monotonic() + timeout_s
-    last, quiet = -1, time.monotonic()
-    while time.monotonic() < deadline:
-        received = hub.store.counters().get("received", 0)
-        if received != last or not hub.source.queue.empty() or hub.store.buffered():
-            last, quiet = received, time.monotonic()
-        elif time.monotonic() - quiet > 1.0:
-            return
-        time.sleep(0.05)
-    raise RuntimeError(f"hub did not settle: {hub.stats()}")
+    if not hub.settled(timeout_s, quiet_s=1.0):
+        raise RuntimeError(f"hub did not settle: {hub.stats()}")
 
 
 def night(poles: int, date: str, seed: int, tmp: Path) -> None:

@@ -49,16 +49,8 @@ BOARDS = {
 
 
 def settle(hub: Hub, timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    last, quiet_since = -1, time.monotonic()
-    while time.monotonic() < deadline:
-        received = hub.store.counters().get("received", 0)
-        if received != last or not hub.source.queue.empty() or hub.store.buffered():
-            last, quiet_since = received, time.monotonic()
-        elif time.monotonic() - quiet_since > 1.0:
-            return
-        time.sleep(0.05)
-    raise SystemExit(f"the hub did not settle: {hub.stats()}")
+    if not hub.settled(timeout_s, quiet_s=1.0):
+        raise SystemExit(f"the hub did not settle: {hub.stats()}")
 
 
 def _pct(counted: int, true: int) -> str:

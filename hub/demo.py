@@ -137,9 +137,5 @@ def _watch(hub: Hub, fleet: Fleet, runner: threading.Thread, out: Printer) -> No
 
 
 def _settle(hub: Hub, timeout_s: float = 15.0) -> None:
-    """Give the hub time to take in and store what the boards sent last."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if hub.source.queue.empty() and hub.store.buffered() == 0:
-            return
-        time.sleep(0.1)
+    """Give the hub time to take in and store what the boards sent last (the summary says what is left)."""
+    hub.settled(timeout_s)

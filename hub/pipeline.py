@@ -154,6 +154,20 @@ class Hub:
         for m in batch:
             self.source.ack(m)
 
+    def settled(self, timeout_s: float = 30.0, quiet_s: float = 0.7) -> bool:
+        """Wait until the hub has taken in what the broker delivered and written its buffer: nothing received
+        for `quiet_s`, the ingest queue empty, nothing buffered. False if that did not happen in `timeout_s`."""
+        deadline = time.monotonic() + timeout_s
+        last, quiet_since = -1, time.monotonic()
+        while time.monotonic() < deadline:
+            received = self.store.counters().get("received", 0)
+            if received != last or not self.source.queue.empty() or self.store.buffered():
+                last, quiet_since = received, time.monotonic()
+            elif time.monotonic() - quiet_since > quiet_s:
+                return True
+            time.sleep(0.05)
+        return False
+
     def stats(self) -> HubStats:
         c = self.store.counters()
         return HubStats(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -72,16 +71,8 @@ def make_fleet(mosquitto: Mosquitto, registry: Registry, tmp_path: Path) -> Iter
 
 def settle(hub: Hub, timeout_s: float = 30.0) -> None:
     """Wait until the hub has taken in everything the broker delivered and written its buffer."""
-    deadline = time.monotonic() + timeout_s
-    last, quiet_since = -1, time.monotonic()
-    while time.monotonic() < deadline:
-        received = hub.store.counters().get("received", 0)
-        if received != last or not hub.source.queue.empty() or hub.store.buffered():
-            last, quiet_since = received, time.monotonic()
-        elif time.monotonic() - quiet_since > 0.7:
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"hub did not settle: {hub.stats()}")
+    if not hub.settled(timeout_s):
+        raise AssertionError(f"hub did not settle: {hub.stats()}")
 
 
 def seqs(influxdb: InfluxDB1, measurement: str, device_id: str) -> list[int]:
