@@ -7,6 +7,7 @@
 #   CABLE          pulse cable cut (sense input at supply voltage) for cut_s
 #   NO_CONSUMPTION no pulse for no_consumption_d days
 # Each is raised once and cleared once (core/alarms.py), with an estimate of the lost water in L/h.
+from cityfw.apps.leak_window import LeakWindow
 from cityfw.core.alarms import AlarmSet
 
 MIN_MS = 60000
@@ -32,12 +33,7 @@ class WaterAlarms:
         self.baseline = s.get("baseline")        # learned night volume (L)
         self.nights = s.get("nights", 0)
         self.night_min_lph = s.get("night_min_lph")
-        self.hours = []          # litres per hour, last leak_window_h hours
-        self.gap_lph = []        # per hour: the flow bound from its longest pulse spacing (L/h), 0 = none
-        self._hour_l = 0.0
-        self._hour_min = 0
-        self._hour_span = 0      # longest span of two pulse intervals ending in this hour (ms)
-        self._pulses_after_still = 0
+        self.window = LeakWindow()   # the hours since water last stood still: the LEAK estimate
         self._quiet = 0
         self._burst_run = 0
         self._burst_l = 0.0
@@ -73,7 +69,7 @@ class WaterAlarms:
             self.last_still = end_ms
         if self.last_pulse is None:
             self.last_pulse = end_ms
-        self._hours(litres, span2_ms)
+        self.window.minute(litres, span2_ms, self.cfg["litres_per_pulse"], self.cfg["leak_window_h"])
         self._leak(end_ms, litres, events)
         self._burst(end_ms, litres, events)
         self._night(end_ms, litres, utc_offset_ms, events)
@@ -84,51 +80,6 @@ class WaterAlarms:
         if event is not None:
             events.append(event)
 
-    def _hours(self, litres, span2_ms):
-        # the first two pulses after a still hour end spans that reach back into it: not the leak's pace
-        if self._pulses_after_still >= 2 and span2_ms > self._hour_span:
-            self._hour_span = span2_ms
-        if self._pulses_after_still < 2:
-            self._pulses_after_still += litres // self.cfg["litres_per_pulse"]
-        self._hour_l += litres
-        self._hour_min += 1
-        if self._hour_min == 60:
-            self.hours.append(self._hour_l)
-            span = self._hour_span
-            # a steady flow of F L/h puts a pulse at least every litres_per_pulse / F hours
-            self.gap_lph.append(2 * self.cfg["litres_per_pulse"] * HOUR_MS / span if span > 0 else 0)
-            while len(self.hours) > self.cfg["leak_window_h"]:   # while: the window may have been shrunk
-                self.hours.pop(0)
-                self.gap_lph.pop(0)
-            self._hour_l = 0.0
-            self._hour_min = 0
-            self._hour_span = 0
-
-    def _leak_loss(self, litres):
-        # the flow that never stopped, from the full hours, newest first. A steady hour (litres at most
-        # 1.25 x its pulse-spacing bound, or no spacing known) ran evenly like a leak: its litres are the
-        # flow. A busy hour's litres are mostly use, but use only adds pulses, it never delays the leak's:
-        # its spacing bound still holds. The lowest figure down to the leak_estimate_h-th steady hour: busy
-        # daytime hours do not inflate the estimate, and a leak that began late in the window is not
-        # averaged away with the quiet hours before it.
-        want = self.cfg["leak_estimate_h"]
-        loss = None
-        steady = 0
-        i = len(self.hours)
-        while i > 0:
-            i -= 1
-            bound = self.hours[i]
-            gap = self.gap_lph[i]
-            if gap == 0 or bound <= 1.25 * gap:
-                steady += 1
-            else:
-                bound = gap
-            if loss is None or bound < loss:
-                loss = bound
-            if steady == want:
-                break
-        return loss if loss is not None else litres * 60
-
     def _leak(self, end_ms, litres, events):
         c = self.cfg
         self._quiet = self._quiet + 1 if litres == 0 else 0
@@ -137,14 +88,14 @@ class WaterAlarms:
         if self._quiet >= c["leak_still_min"] or dry_ms >= c["leak_still_min"] * MIN_MS:
             self.last_still = end_ms
             # restart the hour buckets here so the window's quietest hour never contains still minutes
-            self.hours, self.gap_lph, self._hour_l, self._hour_min = [], [], 0.0, 0
-            self._hour_span, self._pulses_after_still = 0, 0
+            self.window.reset()
             self._add(events, self.alarms.clear("LEAK"))
             return
         if end_ms - self.last_still >= c["leak_window_h"] * HOUR_MS:
             if litres == 0 and self.alarms.is_active("LEAK"):
                 return   # hold the estimate while the water stands still: still minutes are not the leak's rate
-            self._add(events, self.alarms.raise_alarm("LEAK", self.last_still, self._leak_loss(litres)))
+            loss = self.window.loss(c["leak_estimate_h"], litres)
+            self._add(events, self.alarms.raise_alarm("LEAK", self.last_still, loss))
 
     def _burst(self, end_ms, litres, events):
         c = self.cfg

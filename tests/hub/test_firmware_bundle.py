@@ -26,7 +26,7 @@ def test_water_meter_bundle_has_core_hal_drivers_and_only_its_own_app(tmp_path: 
     paths = set(bundle.files)
     apps = {p for p in paths if "/apps/" in p}
     assert apps == {"/lib/cityfw/apps/__init__.mpy", "/lib/cityfw/apps/water_meter.mpy",
-                    "/lib/cityfw/apps/water_alarms.mpy"}
+                    "/lib/cityfw/apps/water_alarms.mpy", "/lib/cityfw/apps/leak_window.mpy"}
     for sub in ("core", "hal", "drivers"):
         for src in (FIRMWARE_DIR / sub).glob("*.py"):
             assert f"/lib/cityfw/{sub}/{src.stem}.mpy" in paths, f"{sub}/{src.name} missing from the bundle"
