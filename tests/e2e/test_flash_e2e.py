@@ -228,7 +228,7 @@ def test_a_board_installed_as_another_kind_is_not_overwritten_without_force(
                          "--force", "--timeout", "60")
     assert code == 0, out + err
     assert f"The board was {meter}: removing its data" in out
-    assert "Removed 2 old firmware files" in out   # the water meter's app modules
+    assert "Removed 3 old firmware files" in out   # the water meter's app modules: water_meter, water_alarms, leak_window
     flashed = json.loads((serial_board.flash_dir / "config.json").read_text())
     assert (flashed["device_id"], flashed["kind"]) == (counter, "pedestrian_counter")
     assert not (serial_board.flash_dir / "lib" / "cityfw" / "apps" / "water_meter.mpy").exists()
