@@ -34,7 +34,7 @@ from typing import Any
 
 from cityfw.core import boot, message
 from cityfw.core.supervisor import Supervisor
-from offline_board import Example, OfflineScenario, example_name, no_broker
+from offline_board import Example, OfflineScenario, collect_examples, example_name, no_broker
 
 from simulators.board import SimBoard, SimTime
 from simulators.water import PulseMeter
@@ -111,7 +111,6 @@ def build_examples() -> dict[str, Example]:
         s.command({"id": "cmd-0002", "op": "set_config", "params": {"no_such_threshold": 1}})
         offline = s.status("offline")
 
-    examples: dict[str, Example] = {}
     chosen: dict[str, tuple[str, dict[str, Any]]] = {}
     for channel, payload in s.sent:
         name = example_name(channel, payload)
@@ -120,16 +119,7 @@ def build_examples() -> dict[str, Example]:
         latest = channel == message.HEALTH or (channel == message.TELE and payload["data"]["pulses"] > 0)
         if latest or name not in chosen:
             chosen[name] = (channel, payload)
-    for name, (channel, payload) in chosen.items():
-        examples[name] = {"topic": message.topic(payload["id"], channel), "payload": payload}
-    for state, payload in (("online", online), ("offline", offline)):
-        examples[f"{KIND}.status.{state}"] = {"topic": message.topic(DEVICE_ID, message.STATUS),
-                                              "payload": payload}
-    missing = [name for name in EXPECTED if name not in examples]
-    if missing:
-        raise RuntimeError(f"the firmware scenario did not produce: {', '.join(missing)} "
-                           f"(produced: {', '.join(sorted(examples))})")
-    return {name: examples[name] for name in sorted(examples)}
+    return collect_examples("firmware", DEVICE_ID, chosen, {"online": online, "offline": offline}, EXPECTED)
 
 
 def sibling_examples() -> dict[str, Example]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from cityfw.core import boot, message
 from cityfw.core.supervisor import Supervisor
-from offline_board import Example, OfflineScenario, example_name, no_broker
+from offline_board import Example, OfflineScenario, collect_examples, example_name, no_broker
 
 from simulators.board import SimBoard, SimTime
 from simulators.pedestrians import SimBeams
@@ -102,11 +102,5 @@ def build_examples() -> dict[str, Example]:
         latest = channel == message.HEALTH or (channel == message.TELE and payload["data"]["count_in"] > 0)
         if latest or name not in chosen:
             chosen[name] = (channel, payload)
-    examples = {name: {"topic": message.topic(p["id"], ch), "payload": p} for name, (ch, p) in chosen.items()}
-    for state, payload in (("online", online), ("offline", offline)):
-        examples[f"{KIND}.status.{state}"] = {"topic": message.topic(DEVICE_ID, message.STATUS), "payload": payload}
-    missing = [name for name in EXPECTED if name not in examples]
-    if missing:
-        raise RuntimeError(f"the pedestrian counter scenario did not produce: {', '.join(missing)} "
-                           f"(produced: {', '.join(sorted(examples))})")
-    return {name: examples[name] for name in sorted(examples)}
+    return collect_examples("pedestrian counter", DEVICE_ID, chosen, {"online": online, "offline": offline},
+                            EXPECTED)

@@ -22,7 +22,7 @@ from typing import Any
 
 from cityfw.core import boot, message
 from cityfw.core.supervisor import Supervisor
-from offline_board import Example, example_name, no_broker, read_outbox
+from offline_board import Example, collect_examples, example_name, no_broker, read_outbox
 
 from simulators.bin import SmartBinModel
 from simulators.board import DeepSleep, SimBoard, SimTime
@@ -146,15 +146,8 @@ def build_examples() -> dict[str, Example]:
                                                and payload["data"]["fill_pct"] is not None)
         if latest or name not in chosen:
             chosen[name] = (channel, payload)
-    examples = {name: {"topic": message.topic(DEVICE_ID, channel), "payload": payload}
-                for name, (channel, payload) in chosen.items()}
-    for state, payload in (("online", online), ("offline", offline), ("asleep", asleep)):
-        examples[f"{KIND}.status.{state}"] = {"topic": message.topic(DEVICE_ID, message.STATUS), "payload": payload}
-    missing = [name for name in EXPECTED if name not in examples]
-    if missing:
-        raise RuntimeError(f"the smart bin scenario did not produce: {', '.join(missing)} "
-                           f"(produced: {', '.join(sorted(examples))})")
-    return {name: examples[name] for name in sorted(examples)}
+    return collect_examples("smart bin", DEVICE_ID, chosen, {"online": online, "offline": offline, "asleep": asleep},
+                            EXPECTED)
 
 
 if __name__ == "__main__":

@@ -63,3 +63,19 @@ def example_name(channel: str, payload: dict[str, Any]) -> str:
     if channel == message.ACK and not data["ok"]:
         return f"{payload['kind']}.{channel}.refused"
     return f"{payload['kind']}.{channel}"
+
+
+def collect_examples(what: str, device_id: str, chosen: dict[str, tuple[str, dict[str, Any]]],
+                     statuses: dict[str, dict[str, Any]], expected: tuple[str, ...]) -> dict[str, Example]:
+    """The chosen messages and the status messages as examples, sorted by name; fails loudly naming what the
+    scenario (`what`) did not produce."""
+    examples = {name: {"topic": message.topic(payload["id"], channel), "payload": payload}
+                for name, (channel, payload) in chosen.items()}
+    for state, payload in statuses.items():
+        examples[f"{payload['kind']}.status.{state}"] = {"topic": message.topic(device_id, message.STATUS),
+                                                          "payload": payload}
+    missing = [name for name in expected if name not in examples]
+    if missing:
+        raise RuntimeError(f"the {what} scenario did not produce: {', '.join(missing)} "
+                           f"(produced: {', '.join(sorted(examples))})")
+    return {name: examples[name] for name in sorted(examples)}
